@@ -1,0 +1,89 @@
+"""Display-only SymPy objects: relations and sets the printer knows how to typeset.
+
+They carry no mathematics of their own; claims (:mod:`derive.claims`) do. Keeping them
+as SymPy objects means prose never contains hand-written LaTeX.
+"""
+
+from __future__ import annotations
+
+from sympy import Basic, Expr, Integer, sympify
+from sympy.core.symbol import Str
+
+
+class Equation(Basic):
+    """lhs = rhs, unevaluated (works for matrix expressions, unlike ``Eq``)."""
+
+    def __new__(cls, lhs: Basic, rhs: Basic) -> Equation:
+        return Basic.__new__(cls, lhs, rhs)
+
+    @property
+    def lhs(self) -> Basic:
+        return self.args[0]
+
+    @property
+    def rhs(self) -> Basic:
+        return self.args[1]
+
+
+class EqChain(Basic):
+    """t0 = t1 = … = tk, typeset on aligned lines when long."""
+
+    def __new__(cls, *terms: Basic) -> EqChain:
+        return Basic.__new__(cls, *terms)
+
+
+class Relation(Basic):
+    """lhs OP rhs for a named relation: ``iff``, ``implies``, ``approx``, ``to``, ``le``…"""
+
+    def __new__(cls, lhs: Basic, op: str, rhs: Basic) -> Relation:
+        return Basic.__new__(cls, lhs, Str(op), rhs)
+
+    @property
+    def op(self) -> str:
+        return self.args[1].name
+
+
+class RealSpace(Basic):
+    """The real space R^(rows×cols); a column vector space when cols is 1."""
+
+    def __new__(cls, rows: Expr | int, cols: Expr | int = 1) -> RealSpace:
+        return Basic.__new__(cls, sympify(rows), sympify(cols))
+
+    @property
+    def rows(self) -> Basic:
+        return self.args[0]
+
+    @property
+    def cols(self) -> Basic:
+        return self.args[1]
+
+
+class Element(Basic):
+    """x ∈ S."""
+
+    def __new__(cls, item: Basic, space: Basic) -> Element:
+        return Basic.__new__(cls, item, space)
+
+
+class Boxed(Basic):
+    """A formula framed as a final answer."""
+
+    def __new__(cls, body: Basic) -> Boxed:
+        return Basic.__new__(cls, body)
+
+
+class Tuple_(Basic):
+    """Formulas separated by commas, e.g. several memberships in one sentence."""
+
+    def __new__(cls, *items: Basic) -> Tuple_:
+        return Basic.__new__(cls, *items)
+
+
+ONE = Integer(1)
+
+
+class Words(Basic):
+    """A few words of prose inside a formula, e.g. 'for all'."""
+
+    def __new__(cls, words: str) -> Words:
+        return Basic.__new__(cls, Str(words))

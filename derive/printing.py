@@ -1,0 +1,151 @@
+"""The one LaTeX printer. Every formula in every document is printed here.
+
+It subclasses SymPy's :class:`~sympy.printing.latex.LatexPrinter` and adds a
+``_print_<Class>`` method for each display object of :mod:`derive.notation` and each
+operation of :mod:`derive.ops`. Output uses only commands that KaTeX, MathJax and
+amsmath all accept (``\\mathbf``, ``aligned``, ``\\boxed``; no ``\\mathbb 1``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from sympy import Basic, Integer
+from sympy.printing.latex import LatexPrinter
+
+from derive.ops import NUMERATOR, Entry, Jacobian, shape_of
+
+_RELATIONS = {
+    "iff": r"\iff",
+    "implies": r"\implies",
+    "impliedby": r"\impliedby",
+    "to": r"\to",
+    "approx": r"\approx",
+    "le": r"\le",
+    "ge": r"\ge",
+    "lt": "<",
+    "gt": ">",
+    "ne": r"\ne",
+    "in": r"\in",
+    "eq": "=",
+    "def": r"\coloneqq",
+    "mapsto": r"\mapsto",
+    "propto": r"\propto",
+    "sim": r"\sim",
+    "quad": r"\quad",
+}
+
+# An equation chain longer than this (in characters of LaTeX) is set on aligned lines.
+_CHAIN_INLINE_LIMIT = 90
+
+_TEXT_SAFE = re.compile(r"[^A-Za-z0-9 ,.;:!?'()\-/+=<>]")
+
+
+class DerivePrinter(LatexPrinter):
+    """LaTeX for SymPy objects and derive's display objects."""
+
+    printmethod = "_derive_latex"
+    _default_settings = {**LatexPrinter._default_settings, "symbol_names": {}}
+
+    # -- display objects -------------------------------------------------------
+    def _print_Equation(self, expr: Basic) -> str:
+        return f"{self._print(expr.args[0])} = {self._print(expr.args[1])}"
+
+    def _print_EqChain(self, expr: Basic) -> str:
+        parts = [self._print(t) for t in expr.args]
+        inline = " = ".join(parts)
+        if len(inline) <= _CHAIN_INLINE_LIMIT or len(parts) < 3:
+            return inline
+        lines = [f"{parts[0]} &= {parts[1]}"] + [f"&= {p}" for p in parts[2:]]
+        return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
+
+    def _print_Relation(self, expr: Basic) -> str:
+        lhs, op, rhs = expr.args
+        symbol = _RELATIONS.get(op.name)
+        if symbol is None:
+            raise ValueError(f"unknown relation {op.name!r}")
+        return f"{self._print(lhs)} {symbol} {self._print(rhs)}"
+
+    def _print_RealSpace(self, expr: Basic) -> str:
+        rows, cols = expr.args
+        if cols == 1:
+            exponent = self._print(rows)
+        else:
+            exponent = rf"{self._print(rows)} \times {self._print(cols)}"
+        if rows == 1 and cols == 1:
+            return r"\mathbb{R}"
+        return rf"\mathbb{{R}}^{{{exponent}}}"
+
+    def _print_Element(self, expr: Basic) -> str:
+        return rf"{self._print(expr.args[0])} \in {self._print(expr.args[1])}"
+
+    def _print_Boxed(self, expr: Basic) -> str:
+        return rf"\boxed{{{self._print(expr.args[0])}}}"
+
+    def _print_Tuple_(self, expr: Basic) -> str:
+        return r",\quad ".join(self._print(a) for a in expr.args)
+
+    def _print_Words(self, expr: Basic) -> str:
+        words = expr.args[0].name
+        return rf"\text{{{_TEXT_SAFE.sub('', words)}}}"
+
+    def _print_Str(self, expr: Basic) -> str:
+        return rf"\text{{{_TEXT_SAFE.sub('', expr.name)}}}"
+
+    # -- operations ---------------------------------------------------------------
+    def _print_Jacobian(self, expr: Jacobian) -> str:
+        var = self._print(expr.x)
+        body = self._print(expr.f)
+        if expr.layout == NUMERATOR:
+            return rf"\frac{{\partial}}{{\partial {var}}}\left({body}\right)"
+        return rf"\nabla_{{{var}}}\left({body}\right)"
+
+    def _print_Entry(self, expr: Entry) -> str:
+        matrix, i, j = expr.args
+        rows, cols = shape_of(matrix)
+        if cols == 1:
+            index = self._print(i)
+        elif rows == 1:
+            index = self._print(j)
+        else:
+            index = self._index_pair(i, j)
+        return rf"\left({self._print(matrix)}\right)_{{{index}}}"
+
+    def _index_pair(self, i: Basic, j: Basic) -> str:
+        a, b = self._print(i), self._print(j)
+        return a + b if len(a) == 1 and len(b) == 1 else f"{a},{b}"
+
+    def _print_Indexed(self, expr: Basic) -> str:
+        base = self._print(expr.base)
+        indices = expr.indices
+        if len(indices) == 2:
+            index = self._index_pair(*indices)
+        else:
+            index = ",".join(self._print(i) for i in indices)
+        return f"{base}_{{{index}}}"
+
+    def _print_IndexedBase(self, expr: Basic) -> str:
+        return self._print(expr.label)
+
+    def _print_Identity(self, expr: Basic) -> str:
+        return "I"
+
+    def _print_ZeroMatrix(self, expr: Basic) -> str:
+        return r"\mathbf{0}"
+
+    def _print_OneMatrix(self, expr: Basic) -> str:
+        return r"\mathbf{1}"
+
+    def _print_MatrixElement(self, expr: Basic) -> str:
+        # Appears only if a 0-based SymPy entry leaks into a document; show it 1-based.
+        i, j = expr.i + 1, expr.j + 1
+        return f"{self._print(expr.parent)}_{{{self._index_pair(i, j)}}}"
+
+    def _print_Integer(self, expr: Integer) -> str:
+        return str(expr.p)
+
+
+def latex(expr: Basic, symbols: Mapping[Basic, str] | None = None) -> str:
+    """LaTeX for ``expr``, with course notation for the given symbols."""
+    return DerivePrinter({"symbol_names": dict(symbols or {})}).doprint(expr)

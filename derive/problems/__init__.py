@@ -1,0 +1,1 @@
+"""Bundled problem sets: one subpackage per set (see :mod:`derive.registry`)."""

@@ -1,0 +1,126 @@
+"""The verifier: decides every claim by its own computation.
+
+:func:`check` dispatches on the claim's type to a checker registered with
+:func:`checks`. Checkers return a :class:`~derive.model.Verdict`; "could not decide" is
+a verdict (``undecided``), never an exception. A checker that runs past the time
+limit is stopped and reported as ``undecided``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from derive.claims import Claim
+from derive.model import Problem, Status, Verdict
+
+VERIFIER_VERSION = "1"
+DEFAULT_TIME_LIMIT = 60.0
+
+_CHECKERS: dict[type, Callable[[Claim], Verdict]] = {}
+
+# Weakest first: a chain of claims is only as strong as its weakest link.
+STRENGTH = [Status.REFUTED, Status.UNDECIDED, Status.SAMPLED, Status.CHECKED, Status.PROVED]
+
+
+def checks(kind: type) -> Callable[[Callable[..., Verdict]], Callable[..., Verdict]]:
+    """Register the checker for a claim type."""
+
+    def register(fn: Callable[..., Verdict]) -> Callable[..., Verdict]:
+        _CHECKERS[kind] = fn
+        return fn
+
+    return register
+
+
+class _TimeUp(Exception):
+    pass
+
+
+@contextmanager
+def _deadline(seconds: float | None) -> Iterator[None]:
+    usable = (
+        seconds is not None
+        and seconds > 0
+        and hasattr(signal, "SIGALRM")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def alarm(signum: int, frame: object) -> None:
+        raise _TimeUp()
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def check(claim: Claim, time_limit: float | None = DEFAULT_TIME_LIMIT) -> Verdict:
+    """Decide one claim. Never raises for a false or undecidable claim."""
+    _load_checkers()
+    checker = _CHECKERS.get(type(claim))
+    start = time.perf_counter()
+    if checker is None:
+        verdict = Verdict(Status.UNDECIDED, "none", f"no checker for {type(claim).__name__}")
+    else:
+        try:
+            with _deadline(time_limit):
+                verdict = checker(claim)
+        except _TimeUp:
+            verdict = Verdict(Status.UNDECIDED, "time limit", f"stopped after {time_limit:g} s")
+    return dataclasses.replace(verdict, seconds=time.perf_counter() - start)
+
+
+def weakest(verdicts: list[Verdict]) -> Verdict:
+    return min(verdicts, key=lambda v: STRENGTH.index(v.status))
+
+
+def verify_problem(problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT) -> Problem:
+    """The problem with a verdict on every step that states mathematics."""
+    parts = []
+    for part in problem.parts:
+        steps = tuple(
+            dataclasses.replace(step, verdict=check(step.claim, time_limit)) if step.claim is not None else step
+            for step in part.steps
+        )
+        parts.append(dataclasses.replace(part, steps=steps))
+    return dataclasses.replace(problem, parts=tuple(parts))
+
+
+def failures(problems: list[Problem] | tuple[Problem, ...]) -> list[str]:
+    """One line per refuted, undecided or unverified claim, naming problem, part and step."""
+    lines = []
+    for problem in problems:
+        for part in problem.parts:
+            for index, step in part.claims():
+                where = f"{problem.target}/{part.id} step {index} ({step.title})"
+                if step.verdict is None:
+                    lines.append(f"{where}: not verified")
+                elif not step.verdict.status.ok:
+                    lines.append(f"{where}: {step.verdict.status.value} by {step.verdict.method}: {step.verdict.detail}")
+    return lines
+
+
+_loaded = False
+
+
+def _load_checkers() -> None:
+    global _loaded
+    if not _loaded:
+        # Importing the checker modules registers them.
+        from derive.verify import conditions, equality  # noqa: F401
+
+        _loaded = True
+
+
+__all__ = ["check", "checks", "failures", "verify_problem", "weakest", "VERIFIER_VERSION", "STRENGTH"]

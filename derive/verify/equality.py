@@ -1,0 +1,279 @@
+"""Equalities, chains of equalities and inequalities at points.
+
+Strategy for ``lhs = rhs``, strongest first:
+
+1. **shapes** — sides of different shapes are refuted at once;
+2. **general proof** — index notation with symbolic sizes (:mod:`derive.verify.index`),
+   matrix-expression algebra with symbolic sizes (facts such as ``A = Aᵀ`` applied),
+   or symbolic simplification of scalars; a general proof is cross-checked on one
+   concrete size;
+3. **concrete sizes** — exact comparison with symbolic entries on several sizes
+   (``checked``); a non-zero rational residual refutes the claim;
+4. **random rational points** — exact evaluation (``sampled``); a non-zero value
+   refutes the claim with that point as counterexample.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+
+from sympy import (
+    Basic,
+    Derivative,
+    Indexed,
+    Matrix,
+    MatrixBase,
+    Sum,
+    ZeroMatrix,
+    simplify,
+    sstr,
+)
+from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
+
+from derive.claims import Chain, Equal, Given, InRange, Unequal
+from derive.model import Status, Verdict
+from derive.ops import Entry, Jacobian, is_matrix, shape_of
+from derive.verify import checks, weakest
+from derive.verify.index import evaluate, prove_zero
+from derive.verify.instances import (
+    index_choices,
+    instantiate,
+    is_zero_exact,
+    residual,
+    sample_point,
+    shape_choices,
+    size_symbols,
+)
+
+SAMPLES = 12
+_SHOWN = 160  # characters of a residual or counterexample shown in a verdict
+
+
+def _short(expr: object) -> str:
+    text = sstr(expr)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
+def _same_shape(lhs: Basic, rhs: Basic) -> bool:
+    a, b = shape_of(lhs), shape_of(rhs)
+    return all(simplify(p - q) == 0 for p, q in zip(a, b))
+
+
+def _fmt_shape(expr: Basic) -> str:
+    r, c = shape_of(expr)
+    return f"{sstr(r)}×{sstr(c)}"
+
+
+def _apply_facts(expr: Basic, given: Given) -> Basic:
+    for fact in given.facts:
+        expr = fact.rewrite(expr)
+    return expr
+
+
+def _index_level(expr: Basic) -> bool:
+    return bool(expr.has(Sum) or expr.has(Indexed) or expr.has(Entry) or expr.atoms(Derivative))
+
+
+def _as_scalar_side(expr: Basic) -> Basic:
+    """A 1×1 matrix expression as its single entry (for comparison with a scalar)."""
+    if is_matrix(expr) and shape_of(expr) == (1, 1):
+        return Entry(expr, 1, 1)
+    return expr
+
+
+def prove_general(lhs: Basic, rhs: Basic, given: Given) -> str | None:
+    """The name of the general method that proves lhs = rhs, or None."""
+    ranges = given.of_type(InRange)
+    if _index_level(lhs) or _index_level(rhs):
+        diff = _apply_facts(_as_scalar_side(lhs) - _as_scalar_side(rhs), given)
+        if prove_zero(diff, ranges):
+            return "index notation, symbolic sizes"
+        return None
+    if is_matrix(lhs) or is_matrix(rhs):
+        a = _apply_facts(evaluate(lhs), given)
+        b = _apply_facts(evaluate(rhs), given)
+        if not (is_matrix(a) and is_matrix(b)):
+            return None
+        difference = (a - b).doit().expand().doit()
+        difference = _apply_facts(difference, given).expand().doit()
+        if isinstance(difference, ZeroMatrix) or difference == 0:
+            uses_calculus = lhs.has(Jacobian) or rhs.has(Jacobian)
+            return (
+                "matrix calculus (SymPy's derivative, in the stated layout), symbolic sizes"
+                if uses_calculus
+                else "matrix-expression algebra, symbolic sizes"
+            )
+        return None
+    diff = simplify(_apply_facts(evaluate(lhs) - evaluate(rhs), given))
+    if diff == 0:
+        return "symbolic simplification"
+    return None
+
+
+def _describe(dims: dict, indices: dict) -> str:
+    chosen = {**dims, **indices}
+    return ", ".join(f"{k}={v}" for k, v in chosen.items()) or "as stated"
+
+
+def _counterexample(entry: Basic, rng: random.Random) -> str:
+    """A concrete rational point where a non-zero residual entry is non-zero."""
+    symbols = entry.free_symbols
+    if not symbols:
+        return f"difference {_short(entry)}"
+    for _ in range(40):
+        point = sample_point(symbols, rng)
+        value = entry.subs(point)
+        if value != 0:
+            assignment = ", ".join(f"{k}={v}" for k, v in list(point.items())[:8])
+            return f"at {assignment}: difference {value}"
+    return f"residual {_short(entry)}"
+
+
+def check_on_instances(lhs: Basic, rhs: Basic, given: Given, seed: int = 0) -> Verdict | None:
+    """Exact check on concrete sizes (``checked``) or a refutation; None if there is nothing to size."""
+    sizes = size_symbols(lhs, rhs, given=given)
+    ranges = given.of_type(InRange)
+    if not sizes and not ranges:
+        return None
+    rng = random.Random(seed)
+    tried: list[str] = []
+    unsure: list[str] = []
+    for dims in shape_choices(given, sizes):
+        for indices in index_choices(given, dims):
+            where = _describe(dims, indices)
+            try:
+                res = residual(
+                    instantiate(lhs, dims, indices, given, alongside=(rhs,)),
+                    instantiate(rhs, dims, indices, given, alongside=(lhs,)),
+                )
+            except ValueError as exc:  # shapes disagree at this size
+                return Verdict(Status.REFUTED, "exact instance", f"{where}: {exc}")
+            for entry in res:
+                zero = is_zero_exact(entry)
+                if zero is False:
+                    return Verdict(Status.REFUTED, "exact instance", f"{where}: {_counterexample(entry, rng)}")
+                if zero is None:
+                    sampled = _sample_entry(entry, rng)
+                    if sampled is not None:
+                        return Verdict(Status.REFUTED, "exact instance, random point", f"{where}: {sampled}")
+                    unsure.append(where)
+            tried.append(where)
+    sizes_text = "; ".join(_describe(dict(d), {}) for d in shape_choices(given, sizes))
+    if unsure:
+        return Verdict(
+            Status.SAMPLED,
+            f"exact random rational points ({SAMPLES} per size)",
+            f"symbolic entries did not simplify at {', '.join(sorted(set(unsure)))}; sampled exactly",
+        )
+    return Verdict(Status.CHECKED, "exact instances with symbolic entries", f"sizes {sizes_text}")
+
+
+def _sample_entry(entry: Basic, rng: random.Random) -> str | None:
+    """A counterexample found by exact sampling, or None when every sample is zero."""
+    for _ in range(SAMPLES):
+        point = sample_point(entry.free_symbols, rng)
+        value = entry.subs(point)
+        zero = is_zero_exact(value) if value.is_number else is_zero_exact(simplify(value))
+        if zero is False:
+            assignment = ", ".join(f"{k}={v}" for k, v in list(point.items())[:8])
+            return f"at {assignment}: difference {_short(value)}" if assignment else f"difference {_short(value)}"
+    return None
+
+
+def decide_equal(lhs: Basic, rhs: Basic, given: Given) -> Verdict:
+    """The verdict on lhs = rhs (the strategy in the module docstring)."""
+    if not _same_shape(lhs, rhs):
+        return Verdict(
+            Status.REFUTED,
+            "shapes",
+            f"left side is {_fmt_shape(lhs)} but right side is {_fmt_shape(rhs)}",
+        )
+    method = prove_general(lhs, rhs, given)
+    if method is not None:
+        cross = check_on_instances(lhs, rhs, _smallest(given, lhs, rhs))
+        if cross is not None and cross.status is Status.REFUTED:
+            return Verdict(Status.UNDECIDED, method, f"general proof contradicted by an instance: {cross.detail}")
+        return Verdict(Status.PROVED, method)
+    concrete = check_on_instances(lhs, rhs, given)
+    if concrete is not None:
+        return concrete
+    return _sample_scalars(lhs, rhs, given)
+
+
+def _smallest(given: Given, lhs: Basic, rhs: Basic) -> Given:
+    from derive.claims import Shapes
+
+    choices = shape_choices(given, size_symbols(lhs, rhs, given=given))
+    pick = max(choices, key=lambda d: min(d.values(), default=0) if d else 0) if choices else {}
+    small = {k: min(v, 2) for k, v in pick.items()} if pick else {}
+    if small and not all(f.admits(small) for f in given.facts):
+        small = pick
+    return Given(tuple(f for f in given.facts if not isinstance(f, Shapes)) + (Shapes.of(small),))
+
+
+def _sample_scalars(lhs: Basic, rhs: Basic, given: Given) -> Verdict:
+    a, b = _apply_facts(evaluate(lhs), given), _apply_facts(evaluate(rhs), given)
+    try:
+        res = residual(a, b)
+    except ValueError as exc:
+        return Verdict(Status.REFUTED, "shapes", str(exc))
+    rng = random.Random(0)
+    for entry in res:
+        zero = is_zero_exact(entry)
+        if zero is True:
+            continue
+        found = _sample_entry(entry, rng)
+        if found is not None:
+            return Verdict(Status.REFUTED, "exact random rational points", found)
+        if zero is False:  # cannot happen: a non-zero rational function vanishing at all samples
+            return Verdict(Status.UNDECIDED, "exact random rational points", f"residual {_short(entry)}")
+    if all(is_zero_exact(e) is True for e in res):
+        return Verdict(Status.PROVED, "exact arithmetic")
+    return Verdict(Status.SAMPLED, f"exact random rational points ({SAMPLES})", "no symbolic proof found")
+
+
+@checks(Equal)
+def check_equal(claim: Equal) -> Verdict:
+    """lhs = rhs."""
+    return decide_equal(claim.lhs, claim.rhs, claim.given)
+
+
+@checks(Chain)
+def check_chain(claim: Chain) -> Verdict:
+    """t0 = t1 = … = tk: every link, the weakest verdict wins."""
+    verdicts = [decide_equal(link.lhs, link.rhs, link.given) for link in claim.links()]
+    worst = weakest(verdicts)
+    if not worst.status.ok:
+        k = verdicts.index(worst) + 1
+        return Verdict(worst.status, worst.method, f"link {k} of {len(verdicts)}: {worst.detail}")
+    methods = _unique(v.method for v in verdicts)
+    return Verdict(worst.status, "; ".join(methods), f"{len(verdicts)} links")
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    seen: list[str] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+@checks(Unequal)
+def check_unequal(claim: Unequal) -> Verdict:
+    """lhs ≠ rhs, decided exactly (both sides must be free of unknowns or sized instances)."""
+    verdict = decide_equal(claim.lhs, claim.rhs, claim.given)
+    if verdict.status is Status.REFUTED:
+        return Verdict(Status.PROVED, "exact arithmetic", verdict.detail)
+    if verdict.status.ok:
+        return Verdict(Status.REFUTED, verdict.method, "the two sides are equal")
+    return verdict
+
+
+def explicit(expr: Basic) -> Matrix:
+    """An explicit matrix value (helper for checkers of other claim types)."""
+    if isinstance(expr, MatrixBase):
+        return Matrix(expr)
+    if isinstance(expr, MatrixExpr) and not expr.atoms(MatrixSymbol):
+        return Matrix(expr.as_explicit())
+    return Matrix([[expr]])

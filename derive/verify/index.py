@@ -1,0 +1,179 @@
+"""General proofs in index notation (symbolic sizes).
+
+An identity between scalar expressions built from ``Sum``, ``Indexed`` entries,
+``Derivative`` and :class:`~derive.ops.Entry` is proved for every size ``n`` by
+
+1. expanding each ``Entry`` of a matrix expression with SymPy's own entry rule
+   (independent of how a deriver wrote the entry),
+2. evaluating derivatives (``Derivative(Sum(...), x_k)`` gives Kronecker deltas),
+3. settling range conditions with the ``InRange`` facts (``1 <= k <= n``),
+4. bringing every sum to a canonical form: sums split over addends, factors free of
+   the summation index pulled out, bound indices renamed canonically. Two sides
+   whose canonical forms agree are equal for every ``n`` (each rewrite is an identity
+   of finite sums), so a zero difference is a proof. A non-zero difference proves
+   nothing; the caller then checks concrete sizes.
+"""
+
+from __future__ import annotations
+
+from itertools import permutations
+
+from sympy import (
+    Add,
+    Basic,
+    Dummy,
+    Expr,
+    Indexed,
+    Integer,
+    Mul,
+    Piecewise,
+    S,
+    Sum,
+    Symbol,
+    expand,
+    piecewise_fold,
+)
+from sympy.core.relational import Relational
+from sympy.matrices.expressions.matexpr import MatrixElement
+
+from derive.claims import InRange
+from derive.ops import Entry, indexed
+
+_MAX_PERMUTED = 4  # canonical renaming tries every order of at most this many indices
+
+
+def expand_entries(expr: Basic) -> Basic:
+    """Replace each ``Entry(M, i, j)`` by SymPy's entry of ``M`` in 1-based index notation."""
+
+    def one(entry: Entry) -> Basic:
+        raw = entry.matrix.doit()._entry(entry.i - 1, entry.j - 1)
+        return _one_based(raw)
+
+    return expr.replace(lambda e: isinstance(e, Entry), one)
+
+
+def _one_based(expr: Basic) -> Basic:
+    """SymPy writes entries 0-based (``x[i, 0]``, sums from 0); shift to the course's 1-based form."""
+
+    def shift_sum(s: Sum) -> Sum:
+        body = s.function
+        limits = []
+        for limit in s.limits:
+            var, lo, hi = limit
+            if lo == 0:
+                new = Dummy(var.name)
+                body = body.xreplace({var: new - 1})
+                limits.append((new, Integer(1), hi + 1))
+            else:
+                limits.append(limit)
+        return Sum(body, *limits)
+
+    expr = expr.replace(lambda e: isinstance(e, Sum), shift_sum)
+    return expr.replace(
+        lambda e: isinstance(e, MatrixElement),
+        lambda e: indexed(e.parent, e.i + 1, e.j + 1),
+    )
+
+
+def settle_ranges(expr: Basic, ranges: list[InRange]) -> Basic:
+    """Decide the relations an ``InRange`` fact implies (e.g. ``k <= n`` when 1 <= k <= n)."""
+    decided: dict[Basic, Basic] = {}
+    for rel in expr.atoms(Relational):
+        for fact in ranges:
+            if fact.index not in rel.free_symbols:
+                continue
+            a = Dummy("a", integer=True, nonnegative=True)
+            b = Dummy("b", integer=True, nonnegative=True)
+            trial = rel.subs(fact.index, fact.lo + a)
+            hi_symbols = [s for s in fact.hi.free_symbols if isinstance(s, Symbol)]
+            if len(hi_symbols) == 1:
+                (h,) = hi_symbols
+                solved = (fact.lo + a + b) - (fact.hi - h)
+                trial = trial.subs(h, solved)
+            if trial in (S.true, S.false):
+                decided[rel] = trial
+                break
+    out = expr.xreplace(decided) if decided else expr
+    return piecewise_fold(out) if out.has(Piecewise) else out
+
+
+def _merge(term: Expr) -> tuple[Expr, list[tuple]]:
+    """Write a product of sums as one multiple sum: (summand, limits)."""
+    factors = Mul.make_args(term)
+    body: Expr = Integer(1)
+    limits: list[tuple] = []
+    for factor in factors:
+        while isinstance(factor, Sum):
+            renamed = {}
+            for var, lo, hi in factor.limits:
+                new = Dummy(var.name)
+                renamed[var] = new
+                limits.append((new, lo, hi))
+            inner = factor.function.xreplace(renamed)
+            # substitute renamed dummies in remaining limits too
+            limits = [(v, lo.xreplace(renamed), hi.xreplace(renamed)) for v, lo, hi in limits]
+            factor = inner
+        body = body * factor
+    return body, limits
+
+
+def _canonical_sum(monomial: Expr, limits: list[tuple]) -> Expr:
+    dummies = [v for v, _, _ in limits]
+    outside, inside = [], []
+    for factor in Mul.make_args(monomial):
+        (inside if factor.free_symbols & set(dummies) else outside).append(factor)
+    coeff = Mul(*outside)
+    body = Mul(*inside)
+    used = [lim for lim in limits if lim[0] in body.free_symbols]
+    for var, lo, hi in limits:
+        if var not in body.free_symbols:
+            coeff *= hi - lo + 1
+    if not used:
+        return coeff * body
+    bounds_free = all(not (lo.free_symbols | hi.free_symbols) & set(dummies) for _, lo, hi in used)
+    if not bounds_free or len(used) > _MAX_PERMUTED:
+        return coeff * Sum(body, *used)
+    best = None
+    for order in permutations(used):
+        names = {lim[0]: Symbol(f"_d{k}", integer=True) for k, lim in enumerate(order)}
+        candidate = Sum(
+            body.xreplace(names),
+            *[(names[v], lo, hi) for v, lo, hi in sorted(order, key=lambda l: names[l[0]].name)],
+        )
+        key = str(candidate)
+        if best is None or key < best[0]:
+            best = (key, candidate)
+    return coeff * best[1]
+
+
+def canonical(expr: Basic) -> Basic:
+    """A canonical form of a scalar expression containing sums (see module docstring)."""
+    out = []
+    for term in Add.make_args(expand(expr)):
+        if not term.has(Sum):
+            out.append(term)
+            continue
+        body, limits = _merge(term)
+        for monomial in Add.make_args(expand(body)):
+            out.append(_canonical_sum(monomial, limits))
+    return Add(*out)
+
+
+def evaluate(expr: Basic, rounds: int = 4) -> Basic:
+    """``doit`` until nothing changes: a derivative of a sum yields a sum of deltas
+    that only a second pass evaluates."""
+    for _ in range(rounds):
+        new = expr.doit()
+        if new == expr:
+            break
+        expr = new
+    return expr
+
+
+def prove_zero(difference: Basic, ranges: list[InRange]) -> bool:
+    """True only when ``difference`` is shown to be 0 for every size and in-range index."""
+    expr = evaluate(expand_entries(difference))
+    expr = settle_ranges(expr, ranges)
+    if expr.has(Piecewise):
+        return False
+    return canonical(expr) == 0

@@ -1,0 +1,173 @@
+"""Exact instances: concrete sizes with symbolic entries, and random rational points.
+
+``checked`` verdicts come from :func:`instantiate`: every size symbol gets a
+concrete value, every matrix symbol an explicit matrix of entry symbols (or the
+instance a fact builds: symmetric, orthogonal, diagonal…), every index symbol each
+value in its range, and sums are expanded. Equality there is a polynomial or
+rational-function identity, decided exactly.
+
+``sampled`` verdicts come from :func:`sample_point`: random rationals honouring each
+symbol's assumptions (positive, nonzero, integer).
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Iterator, Mapping
+from fractions import Fraction
+
+from sympy import (
+    Basic,
+    ImmutableMatrix,
+    Indexed,
+    Integer,
+    Matrix,
+    MatrixBase,
+    Rational,
+    Symbol,
+    cancel,
+    simplify,
+    sympify,
+    together,
+)
+from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
+
+from derive.claims import Fact, Given, InRange, Shapes, entry_symbol
+from derive.verify.index import evaluate, expand_entries
+
+DEFAULT_SIZES = (1, 2, 3, 4)
+PAIR_SIZES = (1, 2, 3)
+
+
+def size_symbols(*exprs: Basic, given: Given | None = None) -> list[Symbol]:
+    """The sizes: symbols in the shapes of matrix symbols and in the bounds of index ranges."""
+    found: set[Symbol] = set()
+    for fact in given.of_type(InRange) if given else []:
+        found |= sympify(fact.hi).free_symbols | sympify(fact.lo).free_symbols
+    for expr in exprs:
+        for m in expr.atoms(MatrixSymbol):
+            for d in m.shape:
+                found |= {s for s in getattr(d, "free_symbols", set()) if isinstance(s, Symbol)}
+    return sorted(found, key=lambda s: s.name)
+
+
+def shape_choices(given: Given, sizes: list[Symbol]) -> list[dict[Symbol, int]]:
+    """The concrete sizes to check on: listed by a ``Shapes`` fact, else a small grid."""
+    listed = given.of_type(Shapes)
+    if listed:
+        return [dict(choice) for fact in listed for choice in fact.choices]
+    if not sizes:
+        return [{}]
+    values = DEFAULT_SIZES if len(sizes) == 1 else PAIR_SIZES
+    grid = [dict(zip(sizes, combo)) for combo in itertools.product(values, repeat=len(sizes))]
+    return [g for g in grid if all(f.admits(g) for f in given.facts)]
+
+
+def _matrix_instance(m: MatrixSymbol, facts: tuple[Fact, ...]) -> ImmutableMatrix:
+    for fact in facts:
+        built = fact.instance(m)
+        if built is not None:
+            return built
+    rows, cols = (int(d) for d in m.shape)
+    return ImmutableMatrix(Matrix(rows, cols, lambda i, j: entry_symbol(m.name, i, j)))
+
+
+def index_choices(given: Given, dims: Mapping[Symbol, int]) -> Iterator[dict[Symbol, int]]:
+    """Every value of every ranged index, at the given sizes."""
+    ranges = given.of_type(InRange)
+    spans = []
+    for fact in ranges:
+        lo, hi = (int(sympify(bound).subs(dims)) for bound in (fact.lo, fact.hi))
+        spans.append([(fact.index, v) for v in range(lo, hi + 1)])
+    for combo in itertools.product(*spans):
+        yield dict(combo)
+
+
+def instantiate(
+    expr: Basic,
+    dims: Mapping[Symbol, int],
+    indices: Mapping[Symbol, int],
+    given: Given,
+    *,
+    alongside: tuple[Basic, ...] = (),
+) -> Basic:
+    """``expr`` at concrete sizes and indices, with explicit matrices; evaluated.
+
+    Matrix symbols get the same instance wherever they occur in ``expr`` and in the
+    ``alongside`` expressions (the other side of a claim), so entries written in index
+    notation (``x_k``) and entries of matrix expressions refer to the same symbols.
+    """
+    sizes = {**dims, **indices}
+    expr = expand_entries(expr).subs(sizes)
+    symbols: set[MatrixSymbol] = set(expr.atoms(MatrixSymbol))
+    for other in alongside:
+        symbols |= expand_entries(other).subs(sizes).atoms(MatrixSymbol)
+    instances = {m: _matrix_instance(m, given.facts) for m in symbols}
+    by_name = {m.name: inst for m, inst in instances.items()}
+    out = evaluate(expr.xreplace(instances))
+
+    def entry_of(e: Indexed) -> Basic:
+        idx = [int(i) for i in e.indices]
+        inst = by_name.get(str(e.base.label))
+        if inst is None:  # an entry of no matrix symbol: a plain unknown of its own
+            return Symbol(f"{e.base.label}_{''.join(str(i) for i in idx)}")
+        if len(idx) == 1:
+            k = idx[0] - 1
+            return inst[k, 0] if inst.shape[1] == 1 else inst[0, k]
+        return inst[idx[0] - 1, idx[1] - 1]
+
+    if out.has(Indexed):
+        out = out.replace(lambda e: isinstance(e, Indexed) and all(i.is_Integer for i in e.indices), entry_of)
+        out = evaluate(out)
+    if isinstance(out, MatrixExpr) and not isinstance(out, MatrixBase):
+        out = out.as_explicit()
+    return out
+
+
+def as_matrix(value: Basic) -> Matrix:
+    if isinstance(value, MatrixBase):
+        return Matrix(value)
+    if isinstance(value, MatrixExpr):
+        return Matrix(value.as_explicit())
+    return Matrix([[value]])
+
+
+def residual(lhs: Basic, rhs: Basic) -> Matrix:
+    """Entrywise lhs - rhs in a canonical rational form; raises ValueError on shape mismatch."""
+    a, b = as_matrix(lhs), as_matrix(rhs)
+    if a.shape != b.shape:
+        raise ValueError(f"sides have shapes {a.shape} and {b.shape}")
+    return (a - b).applyfunc(lambda e: cancel(together(e)) if e != 0 else e)
+
+
+def is_zero_exact(entry: Basic) -> bool | None:
+    """True/False when decided exactly; None when simplification cannot tell."""
+    if entry == 0:
+        return True
+    if entry.is_number:
+        z = entry.equals(0)
+        return z
+    if entry.is_rational_function():
+        return False  # cancel() gives a canonical form: non-zero means non-zero
+    s = simplify(entry)
+    if s == 0:
+        return True
+    return None
+
+
+def sample_value(symbol: Symbol, rng: random.Random) -> Rational:
+    """A random rational honouring the symbol's assumptions."""
+    if symbol.is_integer:
+        lo = 1 if symbol.is_positive else (0 if symbol.is_nonnegative else -5)
+        return Integer(rng.randint(lo, 6))
+    num = rng.randint(1, 9)
+    den = rng.randint(1, 5)
+    value = Fraction(num, den)
+    if not (symbol.is_positive or symbol.is_nonnegative) and rng.random() < 0.5:
+        value = -value
+    return Rational(value.numerator, value.denominator)
+
+
+def sample_point(symbols: set[Symbol], rng: random.Random) -> dict[Symbol, Rational]:
+    return {s: sample_value(s, rng) for s in sorted(symbols, key=lambda s: s.name)}
