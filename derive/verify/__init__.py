@@ -117,9 +117,12 @@ _loaded = False
 def _load_checkers() -> None:
     global _loaded
     if not _loaded:
-        # Importing the checker modules registers them.
-        from derive.verify import conditions, equality  # noqa: F401
+        # Importing every module of this package registers its checkers.
+        import importlib
+        import pkgutil
 
+        for info in pkgutil.iter_modules(__path__):
+            importlib.import_module(f"{__name__}.{info.name}")
         _loaded = True
 
 
