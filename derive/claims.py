@@ -179,6 +179,21 @@ class Unequal(Claim):
 
 
 @dataclass(frozen=True)
+class HasShape(Claim):
+    """expr ∈ R^(rows×cols): the object (once evaluated) has this shape."""
+
+    expr: Basic
+    rows: Basic
+    cols: Basic
+    given: Given = field(default=NOTHING)
+
+    def display(self) -> Basic:
+        from derive.notation import RealSpace
+
+        return Element(self.expr, RealSpace(self.rows, self.cols))
+
+
+@dataclass(frozen=True)
 class IdentityIff(Claim):
     """(lhs = rhs for every value of ``var``) ⟺ ``condition``, both directions checked."""
 

@@ -110,3 +110,23 @@ def indexed(matrix: MatrixSymbol, i: Basic, j: Basic = Integer(1)) -> Expr:
     if rows == 1:
         return base[j]
     return base[i, j]
+
+
+class SqNorm(Expr):
+    """‖x‖₂² of a column vector, by definition the sum of the squares of its entries."""
+
+    def __new__(cls, vector: MatrixSymbol) -> SqNorm:
+        return Expr.__new__(cls, vector)
+
+    @property
+    def vector(self) -> MatrixSymbol:
+        return self.args[0]
+
+    def doit(self, **hints):  # type: ignore[override]
+        from sympy import Dummy, Sum
+
+        v = self.vector
+        if isinstance(v, MatrixBase):
+            return sum(e**2 for e in v)
+        i = Dummy("i", integer=True)
+        return Sum(indexed(v, i) ** 2, (i, 1, v.shape[0]))

@@ -116,6 +116,9 @@ class DerivePrinter(LatexPrinter):
         a, b = self._print(i), self._print(j)
         return a + b if len(a) == 1 and len(b) == 1 else f"{a},{b}"
 
+    def _print_SqNorm(self, expr: Basic) -> str:
+        return rf"\left\|{self._print(expr.args[0])}\right\|_{{2}}^{{2}}"
+
     def _print_Indexed(self, expr: Basic) -> str:
         base = self._print(expr.base)
         indices = expr.indices
@@ -127,6 +130,16 @@ class DerivePrinter(LatexPrinter):
 
     def _print_IndexedBase(self, expr: Basic) -> str:
         return self._print(expr.label)
+
+    def _print_Sum(self, expr: Basic) -> str:
+        # One \sum per index, outermost first (SymPy's first limit is the innermost).
+        signs = []
+        for var, lo, hi in reversed(expr.limits):
+            signs.append(rf"\sum_{{{self._print(var)}={self._print(lo)}}}^{{{self._print(hi)}}}")
+        body = self._print(expr.function)
+        if expr.function.is_Add:
+            body = rf"\left({body}\right)"
+        return " ".join(signs) + " " + body
 
     def _print_Identity(self, expr: Basic) -> str:
         return "I"

@@ -31,7 +31,7 @@ from sympy import (
 )
 from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
 
-from derive.claims import Chain, Equal, Given, InRange, Unequal
+from derive.claims import Chain, Equal, Given, HasShape, InRange, Unequal
 from derive.model import Status, Verdict
 from derive.ops import Entry, Jacobian, is_matrix, shape_of
 from derive.verify import checks, weakest
@@ -85,7 +85,7 @@ def _as_scalar_side(expr: Basic) -> Basic:
 def prove_general(lhs: Basic, rhs: Basic, given: Given) -> str | None:
     """The name of the general method that proves lhs = rhs, or None."""
     ranges = given.of_type(InRange)
-    if _index_level(lhs) or _index_level(rhs):
+    if any(_index_level(side) or _index_level(evaluate(side)) for side in (lhs, rhs)):
         diff = _apply_facts(_as_scalar_side(lhs) - _as_scalar_side(rhs), given)
         if prove_zero(diff, ranges):
             return "index notation, symbolic sizes"
@@ -277,3 +277,18 @@ def explicit(expr: Basic) -> Matrix:
     if isinstance(expr, MatrixExpr) and not expr.atoms(MatrixSymbol):
         return Matrix(expr.as_explicit())
     return Matrix([[expr]])
+
+
+@checks(HasShape)
+def check_has_shape(claim: HasShape) -> Verdict:
+    """expr ∈ R^(rows×cols), with the shape read off the evaluated expression."""
+    value = evaluate(claim.expr)
+    rows, cols = shape_of(value)
+    want = (claim.rows, claim.cols)
+    if all(simplify(a - b) == 0 for a, b in zip((rows, cols), want)):
+        return Verdict(Status.PROVED, "shape of the evaluated expression, symbolic sizes")
+    return Verdict(
+        Status.REFUTED,
+        "shapes",
+        f"evaluated expression is {sstr(rows)}×{sstr(cols)}, not {sstr(want[0])}×{sstr(want[1])}",
+    )
