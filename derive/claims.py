@@ -214,3 +214,76 @@ def _space_of(matrix: MatrixSymbol) -> Basic:
 
     rows, cols = matrix.shape
     return RealSpace(rows, cols)
+
+
+# -- claims on a region of parameter space (decided by derive.verify.signs) -------------
+#
+# ``where`` is a tuple of SymPy relations that hold together (``w > 0``, ``Eq(phi(x), y + 1)``,
+# ``Ne(w, 0)``); ``defs`` lists the problem's definitions the verifier unfolds itself,
+# as (symbol or applied function, meaning) or (function, Lambda) pairs, e.g.
+# (phi, Lambda(t, ReLU(w*t + b))). Definitions are the problem's, never a derived result.
+
+Region = tuple[Basic, ...]
+Defs = tuple[tuple[Basic, Basic], ...]
+
+SIGN_OPS = ("gt", "ge", "lt", "le")
+
+
+def _on_region(formula: Basic, where: Region) -> Basic:
+    """The formula followed by its region: "at w = 1, …" for a point, else "whenever …"."""
+    if not where:
+        return formula
+    from sympy import Eq
+
+    from derive.notation import Tuple_
+
+    at_point = all(isinstance(c, Eq) and c.rhs.is_number for c in where)
+    return Relation(formula, "quad", Relation(Words("at" if at_point else "whenever"), "quad", Tuple_(*where)))
+
+
+@dataclass(frozen=True)
+class Sign(Claim):
+    """expr ⋈ 0 at every point of the region, ⋈ one of >, ≥, <, ≤ (``op`` gt/ge/lt/le)."""
+
+    expr: Basic
+    op: str
+    where: Region = ()
+    defs: Defs = ()
+    given: Given = field(default=NOTHING)
+
+    def __post_init__(self) -> None:
+        if self.op not in SIGN_OPS:
+            raise ValueError(f"op must be one of {SIGN_OPS}, not {self.op!r}")
+
+    def display(self) -> Basic:
+        from sympy import Integer
+
+        return _on_region(Relation(self.expr, self.op, Integer(0)), self.where)
+
+
+@dataclass(frozen=True)
+class EqualOn(Claim):
+    """lhs = rhs at every point of the region (where both sides are defined)."""
+
+    lhs: Basic
+    rhs: Basic
+    where: Region = ()
+    defs: Defs = ()
+    given: Given = field(default=NOTHING)
+
+    def display(self) -> Basic:
+        return _on_region(Equation(self.lhs, self.rhs), self.where)
+
+
+@dataclass(frozen=True)
+class IffOn(Claim):
+    """left ⟺ right at every point of the region (two relations; both directions decided)."""
+
+    left: Basic
+    right: Basic
+    where: Region = ()
+    defs: Defs = ()
+    given: Given = field(default=NOTHING)
+
+    def display(self) -> Basic:
+        return _on_region(Relation(self.left, "iff", self.right), self.where)

@@ -146,6 +146,17 @@ class Part:
             raise ValueError(f"part {self.id} has {len(answers)} answer steps, expected 1")
         return answers[0]
 
+    def labels(self) -> list[str]:
+        """The label each step carries in documents: "Step 2", "Note", "Answer"…"""
+        out, count = [], 0
+        for step in self.steps:
+            if step.kind is Kind.STEP:
+                count += 1
+                out.append(f"Step {count}")
+            else:
+                out.append(step.kind.value.capitalize())
+        return out
+
     def claims(self) -> Iterator[tuple[int, Step]]:
         for index, step in enumerate(self.steps, start=1):
             if step.claim is not None:

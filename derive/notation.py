@@ -87,3 +87,25 @@ class Words(Basic):
 
     def __new__(cls, words: str) -> Words:
         return Basic.__new__(cls, Str(words))
+
+
+class ArgMin(Basic):
+    """argmin over var of objective, optionally subject to a constraint (an Equation)."""
+
+    def __new__(cls, objective: Basic, var: Basic, constraint: Basic | None = None) -> ArgMin:
+        args = (objective, var) if constraint is None else (objective, var, constraint)
+        return Basic.__new__(cls, *args)
+
+
+class Diag(Basic):
+    """diag(first, …, last): a square diagonal matrix given by its first and last entries."""
+
+    def __new__(cls, first: Basic, last: Basic) -> Diag:
+        return Basic.__new__(cls, sympify(first), sympify(last))
+
+
+class Rank(Basic):
+    """rank(M)."""
+
+    def __new__(cls, matrix: Basic) -> Rank:
+        return Basic.__new__(cls, matrix)

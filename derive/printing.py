@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from sympy import Basic, Integer
+from sympy import Basic, Integer, ZeroMatrix
 from sympy.printing.latex import LatexPrinter
 
 from derive.ops import NUMERATOR, Entry, Jacobian, shape_of
@@ -29,7 +29,7 @@ _RELATIONS = {
     "ne": r"\ne",
     "in": r"\in",
     "eq": "=",
-    "def": r"\coloneqq",
+    "def": r"\mathrel{:=}",
     "mapsto": r"\mapsto",
     "propto": r"\propto",
     "sim": r"\sim",
@@ -93,6 +93,41 @@ class DerivePrinter(LatexPrinter):
     def _print_Str(self, expr: Basic) -> str:
         return rf"\text{{{_TEXT_SAFE.sub('', expr.name)}}}"
 
+    def _print_ArgMin(self, expr: Basic) -> str:
+        objective, var, *constraint = expr.args
+        below = self._print(var)
+        if constraint:
+            below += r" \,:\, " + self._print(constraint[0])
+        return rf"\mathop{{\mathrm{{arg\,min}}}}_{{{below}}} {self._print(objective)}"
+
+    def _print_Diag(self, expr: Basic) -> str:
+        first, last = (self._print(a) for a in expr.args)
+        return rf"\operatorname{{diag}}\left({first}, \dots, {last}\right)"
+
+    def _print_Rank(self, expr: Basic) -> str:
+        return rf"\operatorname{{rank}}\left({self._print(expr.args[0])}\right)"
+
+    def _print_Determinant(self, expr: Basic) -> str:
+        return rf"\det\left({self._print(expr.args[0])}\right)"
+
+    def _print_BlockMatrix(self, expr: Basic) -> str:
+        # Zero blocks carry their sizes: the point of a block form is the bookkeeping.
+        rows = []
+        for i in range(expr.blockshape[0]):
+            cells = []
+            for j in range(expr.blockshape[1]):
+                block = expr.blocks[i, j]
+                if isinstance(block, ZeroMatrix):
+                    cells.append(rf"\mathbf{{0}}_{{{self._size(block)}}}")
+                else:
+                    cells.append(self._print(block))
+            rows.append(" & ".join(cells))
+        return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
+
+    def _size(self, block: Basic) -> str:
+        r, c = block.shape
+        return rf"{self._print(r)} \times {self._print(c)}"
+
     # -- operations ---------------------------------------------------------------
     def _print_Jacobian(self, expr: Jacobian) -> str:
         var = self._print(expr.x)
@@ -141,8 +176,12 @@ class DerivePrinter(LatexPrinter):
             body = rf"\left({body}\right)"
         return " ".join(signs) + " " + body
 
+    def _print_KroneckerDelta(self, expr: Basic, exp: Basic = None) -> str:
+        tex = rf"\delta_{{{self._index_pair(*expr.args[:2])}}}"
+        return rf"{tex}^{{{self._print(exp)}}}" if exp is not None else tex
+
     def _print_Identity(self, expr: Basic) -> str:
-        return "I"
+        return rf"I_{{{self._print(expr.shape[0])}}}"
 
     def _print_ZeroMatrix(self, expr: Basic) -> str:
         return r"\mathbf{0}"

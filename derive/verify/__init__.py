@@ -15,7 +15,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from sympy import Basic
+
 from derive.claims import Claim
+from derive.errors import ShapeError
+from derive.linalg import conform
 from derive.model import Problem, Status, Verdict
 
 VERIFIER_VERSION = "1"
@@ -70,7 +74,10 @@ def check(claim: Claim, time_limit: float | None = DEFAULT_TIME_LIMIT) -> Verdic
     _load_checkers()
     checker = _CHECKERS.get(type(claim))
     start = time.perf_counter()
-    if checker is None:
+    malformed = _malformed(claim)
+    if malformed is not None:
+        verdict = Verdict(Status.REFUTED, "shapes", malformed)
+    elif checker is None:
         verdict = Verdict(Status.UNDECIDED, "none", f"no checker for {type(claim).__name__}")
     else:
         try:
@@ -79,6 +86,19 @@ def check(claim: Claim, time_limit: float | None = DEFAULT_TIME_LIMIT) -> Verdic
         except _TimeUp:
             verdict = Verdict(Status.UNDECIDED, "time limit", f"stopped after {time_limit:g} s")
     return dataclasses.replace(verdict, seconds=time.perf_counter() - start)
+
+
+def _malformed(claim: Claim) -> str | None:
+    """Why a formula of the claim does not conform (a product, sum or inverse of mismatched shapes)."""
+    for item in dataclasses.fields(claim) if dataclasses.is_dataclass(claim) else ():
+        value = getattr(claim, item.name)
+        for expr in value if isinstance(value, tuple) else (value,):
+            if isinstance(expr, Basic):
+                try:
+                    conform(expr)
+                except ShapeError as exc:
+                    return str(exc)
+    return None
 
 
 def weakest(verdicts: list[Verdict]) -> Verdict:
@@ -102,8 +122,9 @@ def failures(problems: list[Problem] | tuple[Problem, ...]) -> list[str]:
     lines = []
     for problem in problems:
         for part in problem.parts:
+            labels = part.labels()
             for index, step in part.claims():
-                where = f"{problem.target}/{part.id} step {index} ({step.title})"
+                where = f"{problem.target}/{part.id}, {labels[index - 1]} ({step.title})"
                 if step.verdict is None:
                     lines.append(f"{where}: not verified")
                 elif not step.verdict.status.ok:

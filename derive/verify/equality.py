@@ -194,7 +194,7 @@ def decide_equal(lhs: Basic, rhs: Basic, given: Given) -> Verdict:
         cross = check_on_instances(lhs, rhs, _smallest(given, lhs, rhs))
         if cross is not None and cross.status is Status.REFUTED:
             return Verdict(Status.UNDECIDED, method, f"general proof contradicted by an instance: {cross.detail}")
-        return Verdict(Status.PROVED, method)
+        return Verdict(Status.PROVED, method, f"cross-checked on an exact instance: {cross.detail}" if cross else "")
     concrete = check_on_instances(lhs, rhs, given)
     if concrete is not None:
         return concrete

@@ -272,9 +272,11 @@ def build() -> Problem:
         "or matrix) and how each entry is computed; then solve for an arbitrary entry and arrange the entries "
         "into the result. Convention: the derivative of a scalar with respect to a column vector is a row "
         "vector, and the derivative of a vector f with respect to a vector x is the matrix whose (i, j) entry "
-        "is the derivative of f_i with respect to x_j.",
+        "is the derivative of {} with respect to {}.",
         Tuple_(Element(x, RealSpace(n)), Element(c, RealSpace(n))),
         Element(A, RealSpace(n, n)),
+        IndexedBase("f")[Symbol("i")],
+        IndexedBase("x")[Symbol("j")],
     )
     return Problem(
         set_id="cs182-hw0",

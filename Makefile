@@ -1,0 +1,30 @@
+# The two set-up commands of the README:
+#   make         build every bundled solution document into output/
+#   make test    run the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+comma  := ,
+# PDFs are built when TeX is installed; every other format builds without it.
+HAVE_TEX := $(and $(shell command -v latexmk 2>/dev/null),$(shell command -v pdflatex 2>/dev/null))
+FORMATS  := md,tex,json,txt$(if $(HAVE_TEX),$(comma)pdf)
+
+.PHONY: build test clean
+
+build: $(VENV)/.installed
+	$(BIN)/derive build --format $(FORMATS)
+ifeq ($(HAVE_TEX),)
+	@echo "make: PDFs skipped: TeX is not installed (sudo apt-get install texlive-latex-base texlive-latex-recommended texlive-latex-extra lmodern latexmk)"
+endif
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest -q
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache

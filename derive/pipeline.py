@@ -1,0 +1,222 @@
+"""Building documents: load -> verify -> render -> write, atomically.
+
+Nothing is written unless every claim of every selected problem is proved, checked or
+sampled; each file is written to a temporary name and renamed into place, so a failed
+or interrupted build leaves earlier outputs intact.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from derive.errors import RenderError, ToolMissingError, UsageError, VerificationFailed
+from derive.model import Problem, ProblemSet
+from derive.registry import build_problem, get_set, resolve, sets
+from derive.render import FORMATS as TEXT_FORMATS
+from derive.render import render_problem, render_set
+from derive.render.figures import figures_of, save
+from derive.verify import failures, verify_problem
+
+FORMATS = TEXT_FORMATS + ("pdf",)
+DEFAULT_FORMATS = TEXT_FORMATS
+TEX_PACKAGES = "texlive-latex-base texlive-latex-recommended texlive-latex-extra lmodern latexmk"
+
+
+@dataclass
+class BuildReport:
+    """What a build wrote."""
+
+    written: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def parse_formats(spec: str | Iterable[str] | None) -> list[str]:
+    """``"md,tex"`` -> ``["md", "tex"]``; unknown names are a :class:`UsageError`."""
+    if spec is None:
+        return list(DEFAULT_FORMATS)
+    items = spec.split(",") if isinstance(spec, str) else list(spec)
+    names = [s.strip().lower() for s in items if s.strip()]
+    if not names:
+        raise UsageError("no format given; choose from " + ", ".join(FORMATS))
+    unknown = [n for n in names if n not in FORMATS]
+    if unknown:
+        raise UsageError(f"unknown format {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
+    return list(dict.fromkeys(names))
+
+
+def write_atomic(path: Path, data: str | bytes) -> Path:
+    """Write via a temporary file in the same directory, then rename into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = "wb" if isinstance(data, bytes) else "w"
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def verified(problem: Problem) -> Problem:
+    """The problem with verdicts (see :mod:`derive.verify`)."""
+    return verify_problem(problem)
+
+
+def _selected(targets: list[str] | None) -> list[tuple[str, str, tuple[str, ...] | None]]:
+    chosen: list[tuple[str, str, tuple[str, ...] | None]] = []
+    for target in targets or [s.id for s in sets()]:
+        for sel in resolve(target):
+            item = (sel.set_id, sel.problem_id, sel.parts)
+            if item not in chosen:
+                chosen.append(item)
+    return chosen
+
+
+def verify_targets(
+    targets: list[str] | None, progress: Callable[[str], None] | None = None
+) -> list[Problem]:
+    """Load and verify what the targets select."""
+    out = []
+    for set_id, problem_id, parts in _selected(targets):
+        if progress:
+            progress(f"verifying {set_id}/{problem_id}")
+        problem = build_problem(set_id, problem_id)
+        if parts is not None:
+            problem = problem.only(list(parts))
+        out.append(verified(problem))
+    return out
+
+
+def build(
+    targets: list[str] | None = None,
+    formats: Iterable[str] | str | None = None,
+    out: Path | str = "output",
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Verify and write documents; raises :class:`VerificationFailed` before writing anything."""
+    fmts = parse_formats(formats)
+    out = Path(out)
+    if "pdf" in fmts:
+        require_tex()
+    problems = verify_targets(targets, progress)
+    bad = failures(problems)
+    if bad:
+        raise VerificationFailed(bad)
+    report = BuildReport(problems=problems)
+    whole = {(p.set_id, p.id) for p in problems if len(p.parts) == len(build_problem(p.set_id, p.id).parts)}
+    for problem in problems:
+        directory = out / problem.set_id
+        stem = problem.id if (problem.set_id, problem.id) in whole else f"{problem.id}-{'-'.join(p.id for p in problem.parts)}"
+        files = _save_figures(problem, directory, report)
+        for fmt in fmts:
+            if fmt == "pdf":
+                continue
+            report.written.append(write_atomic(directory / f"{stem}.{fmt}", render_problem(problem, fmt, files)))
+        if "pdf" in fmts:
+            tex = render_problem(problem, "tex", files)
+            report.written.append(compile_pdf(tex, directory / f"{stem}.pdf", directory))
+        if progress:
+            progress(f"wrote {problem.set_id}/{stem}")
+    for spec in sets():
+        members = [p for p in problems if p.set_id == spec.id and (p.set_id, p.id) in whole]
+        if [p.id for p in members] != spec.problem_ids():
+            continue
+        problem_set = ProblemSet(spec.id, spec.title, tuple(members))
+        directory = out / spec.id
+        files = {name: paths for p in members for name, paths in _figure_files(p).items()}
+        for fmt in fmts:
+            if fmt == "pdf":
+                report.written.append(compile_pdf(render_set(problem_set, "tex", files), directory / f"{spec.id}.pdf", directory))
+            elif fmt == "md":
+                report.written.append(write_atomic(directory / "index.md", render_set(problem_set, "md", files)))
+            else:
+                report.written.append(write_atomic(directory / f"{spec.id}.{fmt}", render_set(problem_set, fmt, files)))
+    return report
+
+
+def _figure_files(problem: Problem) -> dict[str, dict[str, str]]:
+    return {f.name: {"svg": f"figures/{f.name}.svg", "pdf": f"figures/{f.name}.pdf"} for f in figures_of(problem)}
+
+
+def _save_figures(problem: Problem, directory: Path, report: BuildReport) -> dict[str, dict[str, str]]:
+    for figure in figures_of(problem):
+        report.written.extend(save(figure, directory / "figures").values())
+    return _figure_files(problem)
+
+
+def require_tex() -> None:
+    """Raise :class:`ToolMissingError` naming what to install when TeX is missing."""
+    missing = [tool for tool in ("latexmk", "pdflatex") if shutil.which(tool) is None]
+    if missing:
+        raise ToolMissingError(
+            f"PDF output needs {' and '.join(missing)}, which is not installed. On Debian or Ubuntu: "
+            f"sudo apt-get install {TEX_PACKAGES}. The other formats build without TeX: "
+            "derive build --format md,tex,json,txt"
+        )
+
+
+def compile_pdf(tex: str, target: Path, resources: Path) -> Path:
+    """Compile a LaTeX document with latexmk in a scratch directory; move the PDF into place."""
+    require_tex()
+    with tempfile.TemporaryDirectory(prefix="derive-tex-") as scratch:
+        work = Path(scratch)
+        source = work / "document.tex"
+        source.write_text(tex, encoding="utf-8")
+        figures = resources / "figures"
+        if figures.is_dir():
+            shutil.copytree(figures, work / "figures")
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
+        result = subprocess.run(
+            ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", source.name],
+            cwd=work,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
+        pdf = work / "document.pdf"
+        if result.returncode != 0 or not pdf.is_file():
+            raise RenderError(f"LaTeX failed for {target.name}: {latex_error(work / 'document.log', tex)}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return write_atomic(target, pdf.read_bytes())
+
+
+def latex_error(log: Path, tex: str) -> str:
+    """The first error of a LaTeX log with the offending source line, not the whole log."""
+    text = log.read_text(encoding="utf-8", errors="replace") if log.is_file() else ""
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if line.startswith("!") or ".tex:" in line and ": " in line and line.split(":")[1].isdigit():
+            message = line
+            number = None
+            if ".tex:" in line:
+                try:
+                    number = int(line.split(".tex:")[1].split(":")[0])
+                except ValueError:
+                    number = None
+            source_lines = tex.splitlines()
+            context = ""
+            if number is not None and 0 < number <= len(source_lines):
+                context = f"\n  line {number}: {source_lines[number - 1].strip()[:200]}"
+            return message.strip() + context
+    return "see the LaTeX log (no error line found)"
+
+
+def list_tree() -> list[tuple[str, str, list[str]]]:
+    """(set id, problem id, part ids) for everything bundled."""
+    out = []
+    for spec in sets():
+        for pid in spec.problem_ids():
+            out.append((spec.id, pid, [p.id for p in build_problem(spec.id, pid).parts]))
+    return out
+
+
+__all__ = ["build", "BuildReport", "compile_pdf", "parse_formats", "require_tex", "verify_targets", "write_atomic", "get_set"]

@@ -1,0 +1,197 @@
+"""Renderers: Markdown, LaTeX, JSON and terminal text from a verified problem.
+
+The templates in ``templates/`` (shipped in the wheel as ``derive/templates``) lay out
+the view built by :mod:`derive.render.view`; LaTeX for formulas comes only from
+:mod:`derive.printing`. In the LaTeX environment every value is escaped as prose
+unless a filter marked it as LaTeX already.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+from derive.errors import RenderError
+from derive.model import Problem, ProblemSet, Status, Summary
+from derive.render.unicode import math_to_unicode
+from derive.render.view import ProblemView, Segment, problem_view
+
+FORMATS = ("md", "tex", "json", "txt")
+SCHEMA = "derive/solution@1"
+
+MARKS = {
+    Status.PROVED: ("✔", "proved", "holds in general (symbolic sizes and parameters)"),
+    Status.CHECKED: ("✓", "checked", "exact check on the listed concrete sizes, with symbolic entries"),
+    Status.SAMPLED: ("≈", "sampled", "exact check at random rational points"),
+    Status.REFUTED: ("✘", "REFUTED", "false: a counterexample is given"),
+    Status.UNDECIDED: ("?", "UNDECIDED", "the verifier could not decide"),
+}
+
+
+def template_dir() -> Path:
+    """The templates: inside the installed package, else at the top of the source tree."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if (candidate / "problem.md.j2").is_file():
+            return candidate
+    raise RenderError(f"templates not found next to {here}")
+
+
+_TEX_ENCODER = UnicodeToLatexEncoder(
+    unknown_char_policy="keep", replacement_latex_protection="braces-after-macro"
+)
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$])")
+
+
+def escape_tex(value: Any) -> str:
+    return _TEX_ENCODER.unicode_to_latex(str(value))
+
+
+def escape_md(value: Any) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", str(value))
+
+
+def _finalize_tex(value: Any) -> Any:
+    if isinstance(value, Markup) or value is None:
+        return value if value is not None else ""
+    if isinstance(value, (int, float)):
+        return str(value)
+    return escape_tex(value)
+
+
+def _prose_md(segs: tuple[Segment, ...]) -> str:
+    return "".join(f"${s.value}$" if s.kind == "math" else escape_md(s.value) for s in segs)
+
+
+def _prose_tex(segs: tuple[Segment, ...]) -> Markup:
+    return Markup("".join(rf"\({s.value}\)" if s.kind == "math" else escape_tex(s.value) for s in segs))
+
+
+def _prose_txt(segs: tuple[Segment, ...]) -> str:
+    out = []
+    for s in segs:
+        out.append(" ".join(math_to_unicode(s.value).splitlines()) if s.kind == "math" else s.value)
+    return "".join(out)
+
+
+def _mark(status: Status) -> str:
+    return MARKS[status][0]
+
+
+def _mark_word(status: Status) -> str:
+    return MARKS[status][1]
+
+
+@lru_cache(maxsize=None)
+def environment(fmt: str) -> jinja2.Environment:
+    """The Jinja environment of one output format."""
+    loader = jinja2.FileSystemLoader(str(template_dir()))
+    common = dict(loader=loader, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    if fmt == "tex":
+        env = jinja2.Environment(
+            block_start_string=r"\BLOCK{",
+            block_end_string="}",
+            variable_start_string=r"\VAR{",
+            variable_end_string="}",
+            comment_start_string=r"\#{",
+            comment_end_string="}",
+            line_statement_prefix="%%",
+            line_comment_prefix="%#",
+            trim_blocks=True,
+            lstrip_blocks=True,
+            autoescape=False,
+            finalize=_finalize_tex,
+            **common,
+        )
+        env.filters["prose"] = _prose_tex
+        env.filters["latex"] = lambda s: Markup(s)
+    else:
+        env = jinja2.Environment(trim_blocks=True, lstrip_blocks=True, autoescape=False, **common)
+        env.filters["prose"] = _prose_md if fmt == "md" else _prose_txt
+        env.filters["unicode"] = math_to_unicode
+        env.filters["md_escape"] = escape_md
+    env.filters["mark"] = _mark
+    env.filters["mark_word"] = _mark_word
+    env.filters["wrap"] = lambda s, width=88, indent="": textwrap.fill(
+        s, width=width, initial_indent=indent, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+    )
+    env.filters["indent_lines"] = lambda s, n=4: "\n".join(" " * n + line for line in s.splitlines())
+    env.globals["marks"] = MARKS
+    env.globals["Status"] = Status
+    return env
+
+
+def _render(fmt: str, template: str, **context: Any) -> str:
+    try:
+        return environment(fmt).get_template(template).render(**context)
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"template {template}: {exc}") from exc
+
+
+def render_problem(problem: Problem, fmt: str, figure_files: Mapping[str, Mapping[str, str]] | None = None) -> str:
+    """One problem as a standalone document in ``fmt`` (md, tex, json or txt)."""
+    view = problem_view(problem, figure_files)
+    if fmt == "json":
+        return json.dumps(problem_json(view), indent=2, ensure_ascii=False) + "\n"
+    if fmt not in FORMATS:
+        raise RenderError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+    return _render(fmt, f"problem.{fmt}.j2", problem=view, standalone=True)
+
+
+def render_set(problem_set: ProblemSet, fmt: str, figure_files: Mapping[str, Mapping[str, str]] | None = None) -> str:
+    """A whole problem set as one document (md index, tex book, txt, json list)."""
+    views = [problem_view(p, figure_files) for p in problem_set.problems]
+    summary = Summary.of(list(problem_set.problems))
+    if fmt == "json":
+        data = {"schema": SCHEMA + "-set", "set": problem_set.id, "title": problem_set.title,
+                "problems": [problem_json(v) for v in views], "summary": summary.to_dict()}
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return _render(fmt, f"set.{fmt}.j2", set=problem_set, problems=views, summary=summary)
+
+
+def _plain(segs: tuple[Segment, ...]) -> str:
+    return "".join(f"${s.value}$" if s.kind == "math" else s.value for s in segs)
+
+
+def problem_json(view: ProblemView) -> dict[str, Any]:
+    """The ``derive/solution@1`` record of one problem."""
+    parts = []
+    for part in view.parts:
+        steps = []
+        for step in part.steps:
+            math = list(step.displays) + ([step.claim] if step.claim else [])
+            record: dict[str, Any] = {
+                "kind": step.kind,
+                "title": step.title,
+                "text": _plain(step.text),
+                "math": math,
+                "verdict": step.verdict.to_dict() if step.verdict else None,
+            }
+            if step.figure is not None:
+                record["figure"] = {"name": step.figure.name, "description": _plain(step.figure.description),
+                                    "files": dict(step.figure.files)}
+            steps.append(record)
+        parts.append({
+            "id": part.id,
+            "prompt": _plain(part.lead + part.prompt) if part.lead else _plain(part.prompt),
+            "steps": steps,
+            "answer": {"latex": part.answer_latex, "text": _plain(part.answer_text)},
+        })
+    return {
+        "schema": SCHEMA,
+        "set": view.set_id,
+        "problem": view.id,
+        "title": view.title,
+        "statement": _plain(view.statement),
+        "parts": parts,
+        "summary": {k: v for k, v in view.summary.to_dict().items() if k != "unverified"},
+    }

@@ -1,0 +1,72 @@
+"""LaTeX to readable Unicode for terminal text, via pylatexenc."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.macrospec import MacroSpec
+
+_SYMBOLS = {
+    "iff": " ⟺ ",
+    "implies": " ⟹ ",
+    "impliedby": " ⟸ ",
+    "to": " → ",
+    "coloneqq": " := ",
+    "mapsto": " ↦ ",
+    "propto": " ∝ ",
+    "sim": " ~ ",
+    "|": "‖",
+    "quad": "  ",
+    "qquad": "    ",
+    "le": " ≤ ",
+    "ge": " ≥ ",
+    "ne": " ≠ ",
+    "approx": " ≈ ",
+    "infty": "∞",
+    "times": " × ",
+    "in": " ∈ ",
+    "cdot": "·",
+    "dagger": "†",
+}
+
+_SCRIPT = re.compile(r"([_^])\{([^{}]*)\}")
+
+
+def _group_scripts(latex: str) -> str:
+    """Keep multi-character sub/superscripts together: ``x^{1 \\times n}`` -> ``x^(1 \\times n)``."""
+
+    def one(match: re.Match[str]) -> str:
+        body = match.group(2).strip()
+        if re.fullmatch(r"[A-Za-z0-9]+|\\[A-Za-z]+", body):
+            return match.group(1) + body
+        return f"{match.group(1)}({body})"
+
+    previous = None
+    while previous != latex:
+        previous, latex = latex, _SCRIPT.sub(one, latex)
+    return latex
+
+
+@lru_cache(maxsize=1)
+def _converter() -> LatexNodes2Text:
+    db = get_default_latex_context_db()
+    db.add_context_category(
+        "derive",
+        prepend=True,
+        macros=[MacroTextSpec(name, simplify_repl=text) for name, text in _SYMBOLS.items()]
+        # \boxed{...}: drop the macro; its group follows and is rendered as usual.
+        + [MacroTextSpec("boxed", simplify_repl="")],
+    )
+    return LatexNodes2Text(latex_context=db, math_mode="text", strict_latex_spaces=False)
+
+
+def math_to_unicode(latex: str) -> str:
+    """A formula as one or more lines of Unicode text."""
+    converted = _converter().latex_to_text(_group_scripts(latex))
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in converted.splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+__all__ = ["math_to_unicode", "MacroSpec"]

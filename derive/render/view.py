@@ -1,0 +1,123 @@
+"""A format-neutral view of a verified problem, handed to the templates.
+
+Each formula is printed once, here, by :mod:`derive.printing`; the templates only
+arrange the pieces (prose segments, LaTeX of formulas, verdicts) for their format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sympy import Basic
+
+from derive.model import Kind, Part, Problem, Step, Summary, Text, Verdict
+from derive.notation import Boxed
+from derive.printing import latex
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of prose: ``kind`` is ``"text"`` or ``"math"`` (then ``value`` is LaTeX)."""
+
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True)
+class FigureView:
+    name: str
+    description: tuple[Segment, ...]
+    files: Mapping[str, str] = field(default_factory=dict)  # format -> path relative to the document
+
+
+@dataclass(frozen=True)
+class StepView:
+    kind: str
+    title: str
+    text: tuple[Segment, ...]
+    displays: tuple[str, ...]
+    claim: str | None
+    verdict: Verdict | None
+    figure: FigureView | None
+    label: str
+
+
+@dataclass(frozen=True)
+class PartView:
+    id: str
+    prompt: tuple[Segment, ...]
+    lead: tuple[Segment, ...]
+    steps: tuple[StepView, ...]
+    answer_latex: str
+    answer_text: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class ProblemView:
+    set_id: str
+    id: str
+    title: str
+    statement: tuple[Segment, ...]
+    parts: tuple[PartView, ...]
+    summary: Summary
+
+
+def segments(text: Text, symbols: Mapping[Basic, str]) -> tuple[Segment, ...]:
+    out = []
+    for piece in text:
+        if isinstance(piece, str):
+            out.append(Segment("text", piece))
+        else:
+            out.append(Segment("math", latex(piece.expr, symbols)))
+    return tuple(out)
+
+
+def _step(step: Step, label: str, symbols: Mapping[Basic, str], figure_files: Mapping[str, Mapping[str, str]]) -> StepView:
+    displays = tuple(latex(d, symbols) for d in step.display)
+    claim = None
+    if step.claim is not None and not (step.kind is Kind.ANSWER and step.display):
+        claim = latex(step.claim.display(), symbols)
+    figure = None
+    if step.figure is not None:
+        figure = FigureView(
+            step.figure.name, segments(step.figure.description, symbols), figure_files.get(step.figure.name, {})
+        )
+    return StepView(step.kind.value, step.title, segments(step.text, symbols), displays, claim, step.verdict, figure, label)
+
+
+def _answer_latex(part: Part, symbols: Mapping[Basic, str]) -> str:
+    answer = part.answer
+    for item in answer.display:
+        body = item.args[0] if isinstance(item, Boxed) else item
+        return latex(body, symbols)
+    if answer.claim is not None:
+        return latex(answer.claim.display(), symbols)
+    return ""
+
+
+def problem_view(problem: Problem, figure_files: Mapping[str, Mapping[str, str]] | None = None) -> ProblemView:
+    """The view of a (verified) problem; ``figure_files`` maps figure names to saved files."""
+    symbols = problem.symbols
+    files = figure_files or {}
+    parts = []
+    for part in problem.parts:
+        steps = tuple(_step(s, label, symbols, files) for s, label in zip(part.steps, part.labels()))
+        parts.append(
+            PartView(
+                part.id,
+                segments(part.prompt, symbols),
+                segments(part.lead, symbols),
+                steps,
+                _answer_latex(part, symbols),
+                segments(part.answer.text, symbols),
+            )
+        )
+    return ProblemView(
+        problem.set_id,
+        problem.id,
+        problem.title,
+        segments(problem.statement, symbols),
+        tuple(parts),
+        Summary.of([problem]),
+    )

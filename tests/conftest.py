@@ -1,0 +1,52 @@
+"""Shared fixtures: symbols of general size and small helpers."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from sympy import IndexedBase, MatrixSymbol, Symbol
+
+from derive.model import Part, Problem
+
+
+@pytest.fixture(scope="session")
+def sym():
+    """Symbols used across tests: n×1 vectors x, c; n×n A; m×n B; indices."""
+    n = Symbol("n", integer=True, positive=True)
+    m = Symbol("m", integer=True, positive=True)
+    ns = dict(
+        n=n,
+        m=m,
+        x=MatrixSymbol("x", n, 1),
+        c=MatrixSymbol("c", n, 1),
+        A=MatrixSymbol("A", n, n),
+        B=MatrixSymbol("B", m, n),
+        i=Symbol("i", integer=True),
+        j=Symbol("j", integer=True),
+        k=Symbol("k", integer=True),
+        X=IndexedBase("x"),
+        AA=IndexedBase("A"),
+        C=IndexedBase("c"),
+    )
+    return type("Symbols", (), ns)
+
+
+def replace_step(problem: Problem, part_id: str, title: str, **changes) -> Problem:
+    """The problem with one step (found by part and title) changed."""
+    parts = []
+    found = False
+    for part in problem.parts:
+        steps = []
+        for step in part.steps:
+            if part.id == part_id and step.title == title and not found:
+                step = dataclasses.replace(step, **changes)
+                found = True
+            steps.append(step)
+        parts.append(dataclasses.replace(part, steps=tuple(steps)))
+    assert found, f"no step {title!r} in part {part_id}"
+    return dataclasses.replace(problem, parts=tuple(parts))
+
+
+def first_part(problem: Problem, part_id: str) -> Part:
+    return problem.part(part_id)

@@ -1,0 +1,61 @@
+"""The one LaTeX printer: course notation, and only commands KaTeX and MathJax share."""
+
+from __future__ import annotations
+
+import pytest
+from sympy import Identity, Integer, KroneckerDelta, MatrixSymbol, Sum, Symbol, ZeroMatrix
+
+from derive.notation import Boxed, Element, EqChain, Equation, RealSpace, Relation, Words
+from derive.ops import Entry, Jacobian, SqNorm
+from derive.printing import latex
+
+n = Symbol("n", integer=True, positive=True)
+i, j, k = (Symbol(s, integer=True) for s in "ijk")
+x, A = MatrixSymbol("x", n, 1), MatrixSymbol("A", n, n)
+NAMES = {x: r"\mathbf{x}", A: r"\mathbf{A}"}
+
+CASES = [
+    (Jacobian(x.T * A * x, x), r"\frac{\partial}{\partial \mathbf{x}}\left(\mathbf{x}^{T} \mathbf{A} \mathbf{x}\right)"),
+    (Jacobian(x.T * x, x, "denominator"), r"\nabla_{\mathbf{x}}\left(\mathbf{x}^{T} \mathbf{x}\right)"),
+    (Element(A, RealSpace(n, n)), r"\mathbf{A} \in \mathbb{R}^{n \times n}"),
+    (Element(x, RealSpace(n)), r"\mathbf{x} \in \mathbb{R}^{n}"),
+    (RealSpace(1, 1), r"\mathbb{R}"),
+    (Entry(x.T * A, 1, k), r"\left(\mathbf{x}^{T} \mathbf{A}\right)_{k}"),
+    (Entry(A, i, k), r"\left(\mathbf{A}\right)_{ik}"),
+    (KroneckerDelta(i, k), r"\delta_{ik}"),
+    (SqNorm(x), r"\left\|\mathbf{x}\right\|_{2}^{2}"),
+    (Identity(n), "I_{n}"),
+    (ZeroMatrix(n, 1), r"\mathbf{0}"),
+    (Boxed(Equation(x, x)), r"\boxed{\mathbf{x} = \mathbf{x}}"),
+    (Relation(Equation(A, A.T), "iff", Words("always")), r"\mathbf{A} = \mathbf{A}^{T} \iff \text{always}"),
+]
+
+
+@pytest.mark.parametrize("expr, expected", CASES, ids=[type(e).__name__ for e, _ in CASES])
+def test_latex(expr, expected):
+    assert latex(expr, NAMES) == expected
+
+
+def test_double_sum_prints_one_sigma_per_index():
+    from sympy import IndexedBase
+
+    X, AA = IndexedBase("x"), IndexedBase("A")
+    out = latex(Sum(X[i] * AA[i, j] * X[j], (j, 1, n), (i, 1, n)))
+    assert out.startswith(r"\sum_{i=1}^{n} \sum_{j=1}^{n}")
+    assert "substack" not in out
+
+
+def test_long_chain_uses_aligned_and_short_chain_stays_inline():
+    long = EqChain(*(Jacobian(x.T * A * x, x) for _ in range(3)))
+    assert latex(long, NAMES).startswith(r"\begin{aligned}")
+    assert latex(EqChain(Integer(1), Integer(1)), NAMES) == "1 = 1"
+
+
+def test_words_cannot_inject_latex():
+    assert latex(Words(r"a \input{x} $b$")) == r"\text{a inputx b}"
+
+
+@pytest.mark.parametrize("forbidden", [r"\bm", r"\mathbb{1}", r"\mathbb{I}", r"\mathbb{0}", r"\label", r"\eqref", r"\DeclareMathOperator", r"\begin{align}"])
+def test_no_commands_outside_katex_and_mathjax(forbidden):
+    samples = [latex(e, NAMES) for e, _ in CASES] + [latex(Identity(n) + A), latex(ZeroMatrix(n, n))]
+    assert not any(forbidden in s for s in samples)
