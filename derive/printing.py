@@ -180,6 +180,14 @@ class DerivePrinter(LatexPrinter):
         tex = rf"\delta_{{{self._index_pair(*expr.args[:2])}}}"
         return rf"{tex}^{{{self._print(exp)}}}" if exp is not None else tex
 
+    def _print_ReLU(self, expr: Basic, exp: Basic = None) -> str:
+        tex = rf"\operatorname{{ReLU}}\left({self._print(expr.args[0])}\right)"
+        return rf"{tex}^{{{exp}}}" if exp is not None else tex  # exp arrives printed
+
+    def _print_Indicator(self, expr: Basic, exp: Basic = None) -> str:
+        # 1[z > 0]: the ReLU's derivative with the value 0 at the kink (derive.relu).
+        return rf"\mathbf{{1}}\left[{self._print(expr.args[0])} > 0\right]"
+
     def _print_Identity(self, expr: Basic) -> str:
         return rf"I_{{{self._print(expr.shape[0])}}}"
 

@@ -1,0 +1,513 @@
+"""Regions of parameter space, and exact sign decisions on them.
+
+A *region* is a conjunction of relations between real expressions (``w > 0``,
+``w*x + b <= 0``, ``Eq(y, 2)``, ``Ne(w, 0)``, ``ReLU(w*x + b) > 0``). Claims that hold
+"for every point of the region" are decided here in three moves, each exact:
+
+1. **Case analysis** (:func:`cases`). Definitions are unfolded, derivatives computed,
+   and every ``Piecewise`` (a ReLU, an indicator, ``Abs``) in the claim or the region
+   is split into its branches; each branch adds its condition (and the negation of the
+   earlier conditions) to the region. The cases cover the region, so a claim holding
+   on every case holds on the region. ``Ne(g, 0)`` splits into ``g > 0`` and ``g < 0``.
+2. **Charts** (:func:`charts`). The atoms of a case, ``g > 0``, ``g >= 0``, ``g = 0``,
+   are solved one at a time for a variable ``v`` in which ``g`` is linear with a
+   coefficient ``c`` of *proved* sign: ``v = (t - r)/c`` with a new parameter
+   ``t > 0`` (``t >= 0``; ``t = 0`` for an equation). Each substitution is a bijection
+   (given the later variables), so the case is *exactly* the image of an orthant of
+   parameters (times the unconstrained variables). Atoms not used for a substitution
+   must then be proved true on the chart (redundant) — or one proved false, and the
+   case is empty.
+3. **Signs** (:func:`sign_of`). On a chart an expression is a rational function of
+   positive (or non-negative) parameters. A polynomial whose coefficients all have one
+   sign has that sign there; products of such factors (``factor_list``) too. This is a
+   proof, not a sample. When it fails the answer is ``None`` ("cannot tell").
+
+Random exact points of a chart are used only to *refute* (:func:`sample_points`).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from sympy import (
+    Abs,
+    And,
+    Basic,
+    Derivative,
+    Dummy,
+    Eq,
+    Expr,
+    GreaterThan,
+    Integer,
+    LessThan,
+    Limit,
+    Ne,
+    Not,
+    Or,
+    Piecewise,
+    Poly,
+    Rational,
+    S,
+    StrictGreaterThan,
+    StrictLessThan,
+    Subs,
+    Symbol,
+    cancel,
+    diff,
+    sympify,
+    factor_list,
+    fraction,
+    together,
+)
+from sympy.core.function import FunctionClass
+from sympy.core.relational import Relational
+from sympy.logic.boolalg import Boolean, BooleanFalse, BooleanTrue
+
+from derive.relu import as_piecewise
+
+POS, NEG, ZERO, NONNEG, NONPOS = "pos", "neg", "zero", "nonneg", "nonpos"
+
+# An atom "g ⋈ 0": ⋈ is > (POS), >= (NONNEG) or = (ZERO).
+Atom = tuple[Expr, str]
+
+MAX_CASES = 64
+MAX_NODES = 400  # chart-search nodes per case
+MAX_CHARTS = 8  # charts tried per case before giving up
+
+
+class RegionError(Exception):
+    """A region or claim this module cannot represent (e.g. cyclic definitions)."""
+
+
+# -- definitions and operations -----------------------------------------------------------
+
+
+def unfold(expr: Basic, defs: tuple[tuple[Basic, Basic], ...]) -> Basic:
+    """``expr`` with every definition substituted until none applies."""
+    for _ in range(16):
+        new = expr
+        for key, value in defs:
+            if isinstance(key, FunctionClass):
+                new = new.replace(key, value)
+            else:
+                new = new.xreplace({key: value})
+        if new == expr:
+            return expr
+        expr = new
+    raise RegionError("definitions do not terminate (cyclic?)")
+
+
+def prepare(expr: Basic, defs: tuple[tuple[Basic, Basic], ...] = ()) -> Basic:
+    """Definitions unfolded; derivatives and substitutions computed; ReLU, indicator and
+    ``Abs`` written as ``Piecewise``. Limits stay unevaluated (they are taken per case)."""
+    expr = unfold(sympify(expr), defs)
+    expr = expr.replace(lambda e: isinstance(e, (Derivative, Subs)) and not e.has(Limit), lambda e: e.doit())
+    expr = as_piecewise(expr)
+    return expr.replace(lambda e: isinstance(e, Abs), lambda e: Piecewise((e.args[0], e.args[0] >= 0), (-e.args[0], True)))
+
+
+def bound_symbols(expr: Basic) -> set[Symbol]:
+    """Symbols bound inside ``expr`` (limit variables): never substituted by a chart."""
+    out: set[Symbol] = set()
+    for lim in expr.atoms(Limit):
+        out |= {lim.args[1]}
+    return out
+
+
+# -- case analysis ------------------------------------------------------------------------
+
+
+def _atom(rel: Relational) -> list[list[Basic]] | Atom:
+    """A relation as an atom, or as alternatives (a list of conjunctions) when it is ``≠``."""
+    a, b = rel.lhs, rel.rhs
+    if isinstance(rel, StrictGreaterThan):
+        return (a - b, POS)
+    if isinstance(rel, StrictLessThan):
+        return (b - a, POS)
+    if isinstance(rel, GreaterThan):
+        return (a - b, NONNEG)
+    if isinstance(rel, LessThan):
+        return (b - a, NONNEG)
+    if isinstance(rel, Eq):
+        return (a - b, ZERO)
+    if isinstance(rel, Ne):
+        return [[StrictGreaterThan(a, b)], [StrictLessThan(a, b)]]
+    raise RegionError(f"unsupported relation {rel}")
+
+
+def _negate(cond: Basic) -> Basic:
+    if isinstance(cond, Relational):
+        return cond.negated
+    return Not(cond).simplify() if not isinstance(cond, (And, Or)) else Not(cond).to_nnf()
+
+
+def _splittable(expr: Basic, free: set[Symbol]) -> Piecewise | None:
+    """A Piecewise whose conditions involve no bound variable (safe to split on)."""
+    for pw in sorted(expr.atoms(Piecewise), key=lambda p: (len(str(p)), str(p))):
+        conds = [c for _, c in pw.args]
+        if all(not (getattr(c, "free_symbols", set()) - free) for c in conds):
+            return pw
+    return None
+
+
+def _contradict(a: Atom, b: Atom) -> bool:
+    """Whether two atoms are plainly incompatible (same expression up to sign)."""
+    (g, k), (h, l) = a, b
+    if cancel(g + h) == 0:  # h = -g
+        if ZERO in (k, l):
+            return POS in (k, l)
+        return POS in (k, l)
+    if cancel(g - h) == 0:
+        return {k, l} == {ZERO, POS}
+    return False
+
+
+@dataclass
+class Case:
+    """One branch combination: atoms that hold together, and the Piecewise-free targets."""
+
+    atoms: list[Atom]
+    targets: tuple[Basic, ...]
+
+
+def cases(targets: tuple[Basic, ...], region: tuple[Basic, ...]) -> tuple[list[Case], int]:
+    """The cases covering ``region`` on which ``targets`` are free of ``Piecewise``, and
+    how many branch combinations were dropped as plainly empty (``g > 0`` with ``g <= 0``)."""
+    free: set[Symbol] = set()
+    for item in (*targets, *region):
+        free |= item.free_symbols
+    out: list[Case] = []
+    dropped = 0
+    stack: list[tuple[list[Basic], tuple[Basic, ...], list[Atom]]] = [(list(region), tuple(targets), [])]
+    while stack:
+        pending, goals, atoms = stack.pop()
+        if len(out) + len(stack) > MAX_CASES:
+            raise RegionError(f"more than {MAX_CASES} cases")
+        if pending:
+            cond, rest = pending[0], pending[1:]
+            if cond is S.true or isinstance(cond, BooleanTrue):
+                stack.append((rest, goals, atoms))
+                continue
+            if cond is S.false or isinstance(cond, BooleanFalse):
+                dropped += 1
+                continue
+            pw = _splittable(cond, free) if cond.has(Piecewise) else None
+            if pw is not None:
+                earlier: list[Basic] = []
+                for value, c in pw.args:
+                    stack.append(([cond.xreplace({pw: value}), c, *[_negate(e) for e in earlier], *rest], goals, atoms))
+                    earlier.append(c)
+                continue
+            if cond.has(Piecewise):
+                raise RegionError(f"cannot split {cond}")
+            if isinstance(cond, And):
+                stack.append(([*cond.args, *rest], goals, atoms))
+                continue
+            if isinstance(cond, Or):
+                for alt in cond.args:
+                    stack.append(([alt, *rest], goals, atoms))
+                continue
+            if isinstance(cond, Not):
+                stack.append(([_negate(cond.args[0]), *rest], goals, atoms))
+                continue
+            if not isinstance(cond, Relational):
+                raise RegionError(f"unsupported condition {cond}")
+            made = _atom(cond)
+            if isinstance(made, list):
+                for alt in made:
+                    stack.append(([*alt, *rest], goals, atoms))
+                continue
+            made = (cancel(together(made[0])), made[1])
+            if any(_contradict(made, other) for other in atoms):
+                dropped += 1
+                continue  # an empty case: g > 0 together with -g >= 0, and the like
+            stack.append((rest, goals, atoms if made in atoms else [*atoms, made]))
+            continue
+        pw = None
+        for goal in goals:
+            pw = _splittable(goal, free)
+            if pw is not None:
+                break
+        if pw is not None:
+            earlier = []
+            for value, c in pw.args:
+                new_goals = tuple(g.xreplace({pw: value}) for g in goals)
+                stack.append(([c, *[_negate(e) for e in earlier]], new_goals, atoms))
+                earlier.append(c)
+            continue
+        if any(g.has(Piecewise) for g in goals):
+            raise RegionError("a branch condition depends on a bound (limit) variable")
+        out.append(Case(atoms, goals))
+    return out, dropped
+
+
+# -- signs of rational functions of positive parameters -------------------------------------
+
+
+def is_param(s: Basic) -> bool:
+    return isinstance(s, Dummy) and bool(s.is_nonnegative)
+
+
+_MUL = {
+    (POS, POS): POS, (POS, NEG): NEG, (NEG, NEG): POS,
+    (POS, NONNEG): NONNEG, (POS, NONPOS): NONPOS, (NEG, NONNEG): NONPOS, (NEG, NONPOS): NONNEG,
+    (NONNEG, NONNEG): NONNEG, (NONNEG, NONPOS): NONPOS, (NONPOS, NONPOS): NONNEG,
+}
+
+
+def _mul(a: str, b: str) -> str:
+    if ZERO in (a, b):
+        return ZERO
+    return _MUL.get((a, b)) or _MUL[(b, a)]
+
+
+def _number_sign(value: Expr) -> str | None:
+    if value.is_zero:
+        return ZERO
+    if value.is_positive:
+        return POS
+    if value.is_negative:
+        return NEG
+    return None
+
+
+def _poly_sign(p: Expr, depth: int = 0) -> str | None:
+    if p.is_number:
+        return _number_sign(p)
+    symbols = sorted(p.free_symbols, key=lambda s: s.name)
+    if not all(is_param(s) for s in symbols):
+        return None
+    try:
+        poly = Poly(p, *symbols)
+    except Exception:  # not a polynomial in the parameters
+        return None
+    terms = poly.terms()
+    signs = {_number_sign(c) for _, c in terms}
+    if signs <= {POS} or signs <= {NEG}:
+        # A monomial in strictly positive parameters only is > 0; one with a
+        # non-negative parameter is only >= 0.
+        strict = any(all(g.is_positive for g, k in zip(symbols, monom) if k) for monom, _ in terms)
+        if signs <= {POS}:
+            return POS if strict else NONNEG
+        return NEG if strict else NONPOS
+    if depth > 0:
+        return None
+    constant, factors = factor_list(p)
+    if len(factors) == 1 and factors[0][1] == 1:
+        return None
+    out = _number_sign(constant)
+    for f, k in factors:
+        s = _poly_sign(f, depth + 1)
+        if s is None:
+            return None
+        if k % 2 == 0:
+            s = POS if s in (POS, NEG) else NONNEG if s != ZERO else ZERO
+        out = _mul(out, s)
+    return out
+
+
+def sign_of(expr: Basic) -> str | None:
+    """The sign of ``expr`` for every value of its parameters, or None when not proved.
+
+    ``expr`` may contain only parameters (positive or non-negative dummies) and numbers.
+    """
+    expr = cancel(together(expr))
+    if expr == 0:
+        return ZERO
+    if expr.is_number:
+        return _number_sign(expr)
+    num, den = fraction(expr)
+    sd = _poly_sign(den)
+    if sd not in (POS, NEG):
+        return None
+    sn = _poly_sign(num)
+    if sn is None:
+        return None
+    return _mul(sn, sd)
+
+
+def atom_truth(atom: Atom) -> bool | None:
+    """Whether ``g ⋈ 0`` holds at every parameter value (True), at none (False), or None."""
+    g, kind = atom
+    s = sign_of(g)
+    if s is None:
+        return None
+    if kind == POS:
+        return True if s == POS else False if s in (NEG, ZERO, NONPOS) else None
+    if kind == NONNEG:
+        return True if s in (POS, NONNEG, ZERO) else False if s == NEG else None
+    return True if s == ZERO else False if s in (POS, NEG) else None
+
+
+# -- charts -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A case written as an orthant: ``steps`` substitute original variables, in order."""
+
+    steps: tuple[tuple[Symbol, Expr], ...]
+    params: tuple[Dummy, ...]
+    empty: bool = False
+    free: tuple[Symbol, ...] = field(default=())
+
+    def pull(self, expr: Basic) -> Basic:
+        """``expr`` written in the chart's parameters (and free variables)."""
+        for var, value in self.steps:
+            expr = expr.xreplace({var: value})
+        return expr
+
+    def point(self, values: dict[Basic, Rational]) -> dict[Symbol, Expr]:
+        """Original variables at given parameter (and free-variable) values."""
+        out: dict[Basic, Expr] = dict(values)
+        for var, value in reversed(self.steps):
+            out[var] = cancel(value.xreplace(out))
+        return {k: v for k, v in out.items() if not isinstance(k, Dummy)}
+
+    def describe(self) -> str:
+        return "; ".join(f"{v} = {e}" for v, e in self.steps)
+
+
+def _linear(g: Expr, v: Symbol) -> tuple[Expr, Expr] | None:
+    c = cancel(diff(g, v))
+    if v in c.free_symbols or c == 0:
+        return None
+    r = cancel(together(g - c * v))
+    if v in r.free_symbols:
+        return None
+    return c, r
+
+
+def charts(atoms: list[Atom], frozen: set[Symbol] = frozenset()) -> Iterator[Chart]:
+    """Charts of the conjunction of ``atoms`` (see module docstring), best guesses first."""
+    order = sorted(atoms, key=lambda a: (len(a[0].free_symbols), a[1] != ZERO, str(a[0])))
+    nodes = [0]
+
+    def rec(pending: list[Atom], deferred: list[Atom], steps: tuple, params: tuple) -> Iterator[Chart]:
+        nodes[0] += 1
+        if nodes[0] > MAX_NODES:
+            return
+        if not pending:
+            truths = [atom_truth(a) for a in deferred]
+            if any(t is False for t in truths):
+                yield Chart(steps, params, empty=True)
+            elif all(t is True for t in truths):
+                free = set()
+                for var, value in steps:
+                    free |= value.free_symbols
+                yield Chart(steps, params, free=tuple(sorted((s for s in free if not is_param(s)), key=str)))
+            return
+        (g, kind), rest = pending[0], pending[1:]
+        truth = atom_truth((g, kind))
+        if truth is True:
+            yield from rec(rest, deferred, steps, params)
+            return
+        if truth is False:
+            yield Chart(steps, params, empty=True)
+            return
+        candidates = sorted((s for s in g.free_symbols if not is_param(s) and s not in frozen), key=str)
+        for v in candidates:
+            lin = _linear(g, v)
+            if lin is None:
+                continue
+            c, r = lin
+            if sign_of(c) not in (POS, NEG):
+                continue
+            if kind == ZERO:
+                value, new = cancel(-r / c), ()
+            else:
+                name = f"t{len(params) + 1}"
+                t = Dummy(name, positive=True) if kind == POS else Dummy(name, nonnegative=True)
+                value, new = (t - r) / c, (t,)
+            sub = {v: value}
+            yield from rec(
+                [(cancel(together(a.xreplace(sub))), k) for a, k in rest],
+                [(cancel(together(a.xreplace(sub))), k) for a, k in deferred],
+                (*steps, (v, value)),
+                (*params, *new),
+            )
+        yield from rec(rest, [*deferred, (g, kind)], steps, params)
+
+    seen = 0
+    for chart in rec(list(order), [], (), ()):
+        yield chart
+        seen += 1
+        if seen >= MAX_CHARTS:
+            return
+
+
+# -- exact random points (refutation only) -----------------------------------------------------
+
+
+def _value(symbol: Basic, rng: random.Random) -> Rational:
+    num, den = rng.randint(1, 24), rng.randint(1, 8)
+    value = Rational(num, den)
+    if is_param(symbol):
+        if not symbol.is_positive and rng.random() < 0.25:
+            return Integer(0)
+        return value
+    return value if rng.random() < 0.5 else -value
+
+
+def sample_points(
+    chart: Chart, variables: set[Symbol], count: int, rng: random.Random
+) -> Iterator[dict[Symbol, Expr]]:
+    """Exact random points of the chart's case, in the original ``variables``."""
+    solved = {v for v, _ in chart.steps}
+    unknowns = list(chart.params) + sorted(set(chart.free) | (set(variables) - solved), key=str)
+    for _ in range(count):
+        values = {s: _value(s, rng) for s in unknowns}
+        try:
+            yield chart.point(values)
+        except ZeroDivisionError:  # pragma: no cover - a chart's denominators have a proved sign
+            continue
+
+
+def holds(relation: Basic, point: dict[Symbol, Expr]) -> bool | None:
+    """Whether a prepared relation holds at an exact point (None if undefined there)."""
+    value = relation.xreplace(point)
+    value = value.doit() if value.has(Limit) else value
+    if isinstance(value, (BooleanTrue, BooleanFalse)):
+        return bool(value)
+    if isinstance(value, Relational):
+        lhs, rhs = value.lhs, value.rhs
+        diff_ = cancel(together(lhs - rhs))
+        if diff_.has(S.NaN, S.ComplexInfinity) or not diff_.is_number:
+            return None
+        rebuilt = value.func(diff_, 0)
+        return bool(rebuilt) if isinstance(rebuilt, (BooleanTrue, BooleanFalse)) else None
+    if isinstance(value, Boolean):
+        simplified = value.simplify()
+        return bool(simplified) if isinstance(simplified, (BooleanTrue, BooleanFalse)) else None
+    return None
+
+
+def region_holds(region: tuple[Basic, ...], point: dict[Symbol, Expr]) -> bool:
+    return all(holds(c, point) is True for c in region)
+
+
+def format_point(point: dict[Symbol, Expr]) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in sorted(point.items(), key=lambda kv: str(kv[0])))
+
+
+Decider = Callable[[Chart, tuple[Basic, ...]], bool | None]
+
+__all__ = [
+    "Atom",
+    "Case",
+    "Chart",
+    "RegionError",
+    "atom_truth",
+    "bound_symbols",
+    "cases",
+    "charts",
+    "format_point",
+    "holds",
+    "prepare",
+    "region_holds",
+    "sample_points",
+    "sign_of",
+    "unfold",
+]
