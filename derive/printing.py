@@ -180,6 +180,13 @@ class DerivePrinter(LatexPrinter):
         tex = rf"\delta_{{{self._index_pair(*expr.args[:2])}}}"
         return rf"{tex}^{{{self._print(exp)}}}" if exp is not None else tex
 
+    def _print_Basic(self, expr: Basic) -> str:
+        # SymPy's constants (oo, pi, E, I) print through their own ``_latex`` method,
+        # which the custom ``printmethod`` above bypasses; use it when there is one.
+        if hasattr(expr, "_latex"):
+            return expr._latex(self)
+        return super()._print_Basic(expr)
+
     def _print_ReLU(self, expr: Basic, exp: Basic = None) -> str:
         tex = rf"\operatorname{{ReLU}}\left({self._print(expr.args[0])}\right)"
         return rf"{tex}^{{{exp}}}" if exp is not None else tex  # exp arrives printed
