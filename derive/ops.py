@@ -125,8 +125,10 @@ class SqNorm(Expr):
     def doit(self, **hints):  # type: ignore[override]
         from sympy import Dummy, Sum
 
-        v = self.vector
+        v = self.vector.doit(**hints) if hints.get("deep", True) else self.vector
         if isinstance(v, MatrixBase):
             return sum(e**2 for e in v)
         i = Dummy("i", integer=True)
-        return Sum(indexed(v, i) ** 2, (i, 1, v.shape[0]))
+        # A vector expression (X w - y) has entries only through Entry; a symbol has x_i.
+        entry = indexed(v, i) if isinstance(v, MatrixSymbol) else Entry(v, i)
+        return Sum(entry**2, (i, 1, v.shape[0]))

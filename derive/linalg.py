@@ -1,0 +1,818 @@
+"""Exact linear algebra for derivations: shapes, orthogonal matrices, SVD models, rank.
+
+Four groups, each usable on its own:
+
+* **Shapes** — :func:`conform` walks a matrix expression and returns its shape, or
+  raises :class:`~derive.errors.ShapeError` naming the product (or sum, or inverse)
+  that does not conform and the shapes involved. SymPy itself accepts
+  ``(X.T*X).I * y.T * X`` for symbolic sizes without complaint; the verifier calls
+  :func:`conform` on every claim first, so such a claim is refuted with a readable
+  message. :func:`mul` and :func:`inv` build products and inverses after checking.
+* **Exact instances** — :func:`orthogonal_matrix` (the Cayley transform of a seeded
+  rational skew-symmetric matrix, exactly orthogonal), :func:`singular_value` (the
+  positive symbol σ_i shared by every instance), :func:`rectangular_diagonal`.
+* **Facts** a claim is made under (see :class:`derive.claims.Fact`):
+  :class:`Orthogonal`, :class:`SVD` (the full SVD with an exact block model of Σ and
+  Σ†), :class:`FullColumnRank`, :class:`FullRowRank`, :class:`Tall`, :class:`Wide`,
+  :class:`OneByOne` (a 1×1 matrix equals its transpose). Each fact rewrites
+  expressions for a general proof (symbolic sizes) and builds exact instances for a
+  check on concrete shapes.
+* **Lemmas and claims** — :func:`positive_definite` and :func:`invertible` recognise
+  the standard reasons a matrix is positive definite / invertible (a Gram matrix of a
+  full-rank factor, a positive multiple of the identity, sums, products); the claims
+  :class:`Minimizer`, :class:`MinNormSolution`, :class:`UniqueSolution`,
+  :class:`Invertible` and :class:`Singular` state optimization and invertibility
+  results. Their checkers live in :mod:`derive.verify.linalg_checks`.
+
+Conventions: sizes are positive integer symbols (``Symbol("m", integer=True,
+positive=True)``); vectors are columns (``MatrixSymbol("w", n, 1)``); derivatives are
+in the course's numerator layout (:class:`derive.ops.Jacobian`).
+"""
+
+from __future__ import annotations
+
+import random
+import zlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from sympy import (
+    Add,
+    Basic,
+    BlockMatrix,
+    Determinant,
+    Expr,
+    Identity,
+    ImmutableMatrix,
+    Integer,
+    Inverse,
+    MatAdd,
+    MatMul,
+    MatPow,
+    Matrix,
+    MatrixBase,
+    Mul,
+    Rational,
+    Symbol,
+    Transpose,
+    ZeroMatrix,
+    simplify,
+    sstr,
+    sympify,
+)
+from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
+from sympy.matrices.expressions.blockmatrix import block_collapse
+
+from derive.claims import NOTHING, Claim, Fact, Given, Shapes
+from derive.errors import ShapeError
+from derive.notation import ArgMin, Diag, Equation, Rank, Relation, Tuple_, Words
+from derive.ops import Entry, Jacobian, SqNorm
+
+Shape = tuple[Basic, Basic]
+
+# -- shapes -------------------------------------------------------------------------------
+
+
+def same_size(a: Basic, b: Basic) -> bool:
+    """Whether two sizes are provably equal (``n`` and ``n``, ``m - n + n`` and ``m``)."""
+    return simplify(sympify(a) - sympify(b)) == 0
+
+
+def shape_text(shape: Shape) -> str:
+    """A shape as plain text, e.g. ``m×n``."""
+    return f"{sstr(shape[0])}×{sstr(shape[1])}"
+
+
+def conform(expr: Basic) -> Shape:
+    """The shape of ``expr`` after checking that every product, sum and inverse in it conforms.
+
+    Scalars count as 1×1. Raises :class:`~derive.errors.ShapeError` naming the first
+    operation that fails and the shapes of its operands. Sizes must agree provably:
+    ``m`` and ``n`` are different sizes even though some ``m`` may equal some ``n``.
+    """
+    if isinstance(expr, MatrixSymbol | Identity | ZeroMatrix | MatrixBase):
+        return tuple(sympify(d) for d in expr.shape)  # type: ignore[return-value]
+    if isinstance(expr, Transpose):
+        rows, cols = conform(expr.arg)
+        return cols, rows
+    if isinstance(expr, Inverse):
+        shape = conform(expr.arg)
+        if not same_size(*shape):
+            raise ShapeError(
+                f"cannot invert {sstr(expr.arg)} ({shape_text(shape)}): only a square matrix has an inverse"
+            )
+        return shape
+    if isinstance(expr, MatPow):
+        shape = conform(expr.base)
+        if expr.exp != 1 and not same_size(*shape):
+            raise ShapeError(f"cannot take the power {sstr(expr.exp)} of {sstr(expr.base)} ({shape_text(shape)}): not square")
+        return shape
+    if isinstance(expr, MatMul):
+        return _conform_product(expr)
+    if isinstance(expr, MatAdd):
+        shapes = [(term, conform(term)) for term in expr.args]
+        first, shape = shapes[0]
+        for term, other in shapes[1:]:
+            if not (same_size(shape[0], other[0]) and same_size(shape[1], other[1])):
+                raise ShapeError(
+                    f"cannot add {sstr(first)} ({shape_text(shape)}) and {sstr(term)} ({shape_text(other)}) "
+                    f"in {sstr(expr)}"
+                )
+        return shape
+    if isinstance(expr, Determinant):
+        shape = conform(expr.arg)
+        if not same_size(*shape):
+            raise ShapeError(f"cannot take the determinant of {sstr(expr.arg)} ({shape_text(shape)}): not square")
+        return Integer(1), Integer(1)
+    for arg in expr.args:
+        if isinstance(arg, Basic):
+            conform(arg)
+    if isinstance(expr, MatrixExpr):
+        return tuple(sympify(d) for d in expr.shape)  # type: ignore[return-value]
+    return Integer(1), Integer(1)
+
+
+def _conform_product(expr: MatMul) -> Shape:
+    matrices = [a for a in expr.args if isinstance(a, MatrixExpr | MatrixBase)]
+    for a in expr.args:
+        if a not in matrices:
+            conform(a)  # a scalar factor may contain matrix expressions (an entry, a norm)
+    if not matrices:
+        return Integer(1), Integer(1)
+    left = matrices[0]
+    rows, cols = conform(left)
+    for right in matrices[1:]:
+        r_rows, r_cols = conform(right)
+        if not same_size(cols, r_rows):
+            raise ShapeError(
+                f"cannot multiply {sstr(left)} ({shape_text((rows, cols))}) by {sstr(right)} "
+                f"({shape_text((r_rows, r_cols))}): the inner sizes {sstr(cols)} and {sstr(r_rows)} differ, "
+                f"in the product {sstr(expr)}"
+            )
+        left = MatMul(left, right)
+        cols = r_cols
+    return rows, cols
+
+
+def mul(*factors: Basic) -> Basic:
+    """The product of the factors, after :func:`conform` has checked it (ShapeError otherwise)."""
+    product = MatMul(*factors)
+    conform(product)
+    return product
+
+
+def inv(matrix: Basic) -> Inverse:
+    """The inverse of a square matrix expression (ShapeError for a non-square one)."""
+    inverse = Inverse(matrix)
+    conform(inverse)
+    return inverse
+
+
+# -- exact instances -------------------------------------------------------------------------
+
+
+def singular_value(i: int) -> Symbol:
+    """σ_i, the i-th singular value (1-based): a positive symbol, the same in every instance."""
+    return Symbol(f"sigma_{i}", positive=True)
+
+
+def seed_of(name: str) -> int:
+    """A stable seed for the instance of a named matrix (the same in every run)."""
+    return zlib.crc32(name.encode())
+
+
+_SKEW_NUMERATORS = (-2, -1, 1, 2)
+_SKEW_DENOMINATORS = (1, 2, 3)
+
+
+def cayley(skew: Matrix) -> ImmutableMatrix:
+    """(I - S)(I + S)⁻¹ for a skew-symmetric S: an exactly orthogonal matrix.
+
+    I + S is invertible because a real skew-symmetric S has purely imaginary eigenvalues.
+    """
+    if skew != -skew.T:
+        raise ValueError("the Cayley transform needs a skew-symmetric matrix")
+    eye = Matrix.eye(skew.rows)
+    return ImmutableMatrix((eye - skew) * (eye + skew).inv())
+
+
+def orthogonal_matrix(size: int, seed: int) -> ImmutableMatrix:
+    """An exact rational orthogonal size×size matrix (Cayley transform of a seeded skew matrix)."""
+    rng = random.Random(seed)
+    skew = Matrix.zeros(size, size)
+    for i in range(size):
+        for j in range(i + 1, size):
+            value = Rational(rng.choice(_SKEW_NUMERATORS), rng.choice(_SKEW_DENOMINATORS))
+            skew[i, j], skew[j, i] = value, -value
+    return cayley(skew)
+
+
+def rectangular_diagonal(rows: int, cols: int, power: int = 1) -> ImmutableMatrix:
+    """The rows×cols matrix with σ_i**power at (i, i), i = 1..min(rows, cols), zeros elsewhere."""
+
+    def entry(i: int, j: int) -> Basic:
+        return singular_value(i + 1) ** power if i == j else Integer(0)
+
+    return ImmutableMatrix(Matrix(rows, cols, entry))
+
+
+def _dims_of(matrix: MatrixSymbol) -> tuple[int, int]:
+    return int(matrix.shape[0]), int(matrix.shape[1])
+
+
+def _at(size: Basic, dims: Mapping[Symbol, int]) -> Basic:
+    return sympify(size).subs(dims)
+
+
+# -- matrix-expression algebra used by the facts ------------------------------------------------
+
+
+def _drop_pairs(expr: Basic, orthogonal: tuple[MatrixSymbol, ...]) -> Basic:
+    """Remove adjacent QᵀQ and QQᵀ from every product (Q orthogonal)."""
+    pairs = {(q.T, q) for q in orthogonal} | {(q, q.T) for q in orthogonal}
+
+    def one(product: MatMul) -> Basic:
+        args = list(product.args)
+        i = 0
+        while i < len(args) - 1:
+            if (args[i], args[i + 1]) in pairs:
+                size = args[i].shape[0]
+                del args[i : i + 2]
+                if not any(isinstance(a, MatrixExpr) for a in args):
+                    args.append(Identity(size))
+                i = max(i - 1, 0)
+            else:
+                i += 1
+        return MatMul(*args)
+
+    return expr.replace(lambda e: isinstance(e, MatMul), one)
+
+
+def _peel_inverses(expr: Basic, invertible_square: Callable[[Basic], bool]) -> Basic:
+    """(A R B)⁻¹ = B⁻¹ R⁻¹ A⁻¹ for square invertible outer factors A, B (R square too)."""
+
+    def one(inverse: Inverse) -> Basic:
+        inner = inverse.arg
+        if not isinstance(inner, MatMul):
+            return inverse
+        args = list(inner.args)
+        left: list[Basic] = []
+        right: list[Basic] = []
+        while len(args) > 1 and invertible_square(args[0]):
+            left.append(args.pop(0))
+        while len(args) > 1 and invertible_square(args[-1]):
+            right.insert(0, args.pop())
+        if not (left or right):
+            return inverse
+        middle = MatMul(*args)
+        if not same_size(*middle.shape):
+            return inverse
+        pieces = [Inverse(r) for r in reversed(right)] + [Inverse(middle)] + [Inverse(a) for a in reversed(left)]
+        return MatMul(*pieces)
+
+    return expr.replace(lambda e: isinstance(e, Inverse), one)
+
+
+def _zero_blocks(expr: Basic) -> Basic:
+    """A block matrix whose blocks are all zero is the zero matrix of its shape."""
+
+    def one(block: BlockMatrix) -> Basic:
+        if all(isinstance(b, ZeroMatrix) for b in block.blocks):
+            return ZeroMatrix(*block.shape)
+        return block
+
+    return expr.replace(lambda e: isinstance(e, BlockMatrix), one)
+
+
+def _collapse(expr: Basic) -> Basic:
+    try:
+        return block_collapse(expr)
+    except (ValueError, TypeError, AttributeError):
+        # A block inverse of a singular block matrix (or an unsupported shape): leave it
+        # alone; the general proof then fails and the exact instances decide.
+        return expr
+
+
+def normalize(
+    expr: Basic,
+    *,
+    substitutions: Mapping[Basic, Basic] | None = None,
+    orthogonal: Iterable[MatrixSymbol] = (),
+    symmetric: Iterable[MatrixSymbol] = (),
+    blocks: Mapping[MatrixSymbol, Basic] | None = None,
+    rounds: int = 12,
+) -> Basic:
+    """Matrix-expression algebra to a fixed point, valid for symbolic sizes.
+
+    Substitutes definitions (``X -> U Σ Vᵀ``) and block models (``Σ -> [D; 0]``),
+    then repeats: SymPy's ``doit`` (transposes and inverses of products), expansion,
+    QᵀQ = QQᵀ = I and Q⁻¹ = Qᵀ for orthogonal Q, (A R B)⁻¹ = B⁻¹R⁻¹A⁻¹ for orthogonal
+    A, B, Sᵀ = S for symmetric S, block multiplication. Each rewrite is an identity, so
+    two expressions with the same normal form are equal (wherever the inverses written
+    in them exist).
+    """
+    orth = tuple(orthogonal)
+    sym = tuple(symmetric)
+    transposes = {s.T: s for s in sym}
+    for q in orth:
+        transposes[Inverse(q)] = q.T
+        transposes[Inverse(q.T)] = q
+    if substitutions:
+        expr = expr.xreplace(dict(substitutions))
+    if blocks:
+        expr = expr.xreplace(dict(blocks))
+    square_orth = set(orth) | {q.T for q in orth}
+    for _ in range(rounds):
+        before = expr
+        expr = expr.doit().expand().doit()
+        expr = _drop_pairs(expr, orth).xreplace(transposes)
+        expr = _peel_inverses(expr, lambda a: a in square_orth).xreplace(transposes)
+        if blocks:
+            expr = _zero_blocks(_collapse(expr)).xreplace(transposes)
+        if expr == before:
+            break
+    return expr
+
+
+# -- facts ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Orthogonal(Fact):
+    """QᵀQ = QQᵀ = I for a square Q; instances are Cayley transforms (exact)."""
+
+    matrix: MatrixSymbol
+
+    def rewrite(self, expr: Basic) -> Basic:
+        return normalize(expr, orthogonal=(self.matrix,))
+
+    def instance(self, matrix: MatrixSymbol) -> ImmutableMatrix | None:
+        if matrix.name != self.matrix.name:
+            return None
+        return orthogonal_matrix(_dims_of(matrix)[0], seed_of(matrix.name))
+
+    def statement(self) -> Basic:
+        q = self.matrix
+        size = q.shape[0]
+        return Tuple_(Equation(q.T * q, Identity(size)), Equation(q * q.T, Identity(size)))
+
+
+@dataclass(frozen=True)
+class SVD(Fact):
+    """X = U Σ Vᵀ (full SVD of a tall or wide X of full rank k = min(m, n)).
+
+    U (m×m) and V (n×n) are orthogonal; Σ (m×n) has σ_1, …, σ_k > 0 on its diagonal:
+    ``Σ = [D; 0]`` when X is tall (k = n) and ``Σ = [D 0]`` when X is wide (k = m), with
+    ``D = diag(σ_1, …, σ_k)``. ``pinv`` (Σ†, n×m) has 1/σ_i on its diagonal:
+    ``[D⁻¹ 0]`` (tall) or ``[D⁻¹; 0]`` (wide).
+
+    In a general proof the fact substitutes X and the block models of Σ and Σ† and
+    uses UᵀU = UUᵀ = I, VᵀV = VVᵀ = I, Dᵀ = D. On concrete shapes U and V are exact
+    Cayley-transform orthogonal matrices and σ_i are positive symbols, so X = UΣVᵀ is
+    an exact full-rank instance. Only tall (m > n) or only wide (m < n) sizes are
+    admitted, according to the size of D.
+    """
+
+    matrix: MatrixSymbol
+    U: MatrixSymbol
+    Sigma: MatrixSymbol
+    V: MatrixSymbol
+    D: MatrixSymbol
+    pinv: MatrixSymbol | None = None
+
+    def __post_init__(self) -> None:
+        m, n = self.matrix.shape
+        k = self.D.shape[0]
+        if not (same_size(k, n) or same_size(k, m)):
+            raise ValueError("D must be n×n (tall X) or m×m (wide X)")
+        if self.Sigma.shape != (m, n) or self.U.shape != (m, m) or self.V.shape != (n, n):
+            raise ValueError("SVD shapes: X, Σ are m×n, U is m×m, V is n×n")
+        if self.pinv is not None and self.pinv.shape != (n, m):
+            raise ValueError("Σ† must be n×m")
+
+    @property
+    def tall(self) -> bool:
+        """True for m > n (Σ = [D; 0]); False for m < n (Σ = [D 0])."""
+        return same_size(self.D.shape[0], self.matrix.shape[1])
+
+    def blocks(self) -> dict[MatrixSymbol, BlockMatrix]:
+        """The block models of Σ (and Σ†) used in general proofs; also fine for display."""
+        m, n = self.matrix.shape
+        d = self.D
+        if self.tall:
+            sigma = BlockMatrix([[d], [ZeroMatrix(m - n, n)]])
+            pinv = BlockMatrix([[Inverse(d), ZeroMatrix(n, m - n)]])
+        else:
+            sigma = BlockMatrix([[d, ZeroMatrix(m, n - m)]])
+            pinv = BlockMatrix([[Inverse(d)], [ZeroMatrix(n - m, m)]])
+        out = {self.Sigma: sigma}
+        if self.pinv is not None:
+            out[self.pinv] = pinv
+        return out
+
+    def rewrite(self, expr: Basic) -> Basic:
+        return normalize(
+            expr,
+            substitutions={self.matrix: self.U * self.Sigma * self.V.T},
+            orthogonal=(self.U, self.V),
+            symmetric=(self.D,),
+            blocks=self.blocks(),
+        )
+
+    def instance(self, matrix: MatrixSymbol) -> ImmutableMatrix | None:
+        name = matrix.name
+        rows, cols = _dims_of(matrix)
+        if name == self.U.name or name == self.V.name:
+            return orthogonal_matrix(rows, seed_of(name))
+        if name == self.Sigma.name:
+            return rectangular_diagonal(rows, cols)
+        if name == self.D.name:
+            return rectangular_diagonal(rows, cols)
+        if self.pinv is not None and name == self.pinv.name:
+            return rectangular_diagonal(rows, cols, power=-1)
+        if name == self.matrix.name:
+            u = orthogonal_matrix(rows, seed_of(self.U.name))
+            v = orthogonal_matrix(cols, seed_of(self.V.name))
+            return ImmutableMatrix(u * rectangular_diagonal(rows, cols) * v.T)
+        return None
+
+    def admits(self, dims: Mapping[Symbol, int]) -> bool:
+        m, n = (_at(s, dims) for s in self.matrix.shape)
+        if not (m.is_Integer and n.is_Integer):
+            return True
+        return bool(m > n) if self.tall else bool(m < n)
+
+    def statement(self) -> Basic:
+        k = self.D.shape[0]
+        return Tuple_(
+            Equation(self.matrix, self.U * self.Sigma * self.V.T),
+            Equation(self.U.T * self.U, Identity(self.U.shape[0])),
+            Equation(self.V.T * self.V, Identity(self.V.shape[0])),
+            Equation(self.D, Diag(singular_value(1), Symbol(f"sigma_{sstr(k)}", positive=True))),
+        )
+
+
+@dataclass(frozen=True)
+class FullColumnRank(Fact):
+    """rank X = n for an m×n X (so XᵀX is positive definite). Instances: generic symbolic entries."""
+
+    matrix: MatrixSymbol
+
+    def admits(self, dims: Mapping[Symbol, int]) -> bool:
+        m, n = (_at(s, dims) for s in self.matrix.shape)
+        return not (m.is_Integer and n.is_Integer) or bool(m >= n)
+
+    def statement(self) -> Basic:
+        return Equation(Rank(self.matrix), self.matrix.shape[1])
+
+
+@dataclass(frozen=True)
+class FullRowRank(Fact):
+    """rank X = m for an m×n X (so XXᵀ is positive definite). Instances: generic symbolic entries."""
+
+    matrix: MatrixSymbol
+
+    def admits(self, dims: Mapping[Symbol, int]) -> bool:
+        m, n = (_at(s, dims) for s in self.matrix.shape)
+        return not (m.is_Integer and n.is_Integer) or bool(m <= n)
+
+    def statement(self) -> Basic:
+        return Equation(Rank(self.matrix), self.matrix.shape[0])
+
+
+@dataclass(frozen=True)
+class Tall(Fact):
+    """m > n for an m×n matrix: only such sizes are checked."""
+
+    matrix: MatrixSymbol
+
+    def admits(self, dims: Mapping[Symbol, int]) -> bool:
+        m, n = (_at(s, dims) for s in self.matrix.shape)
+        return not (m.is_Integer and n.is_Integer) or bool(m > n)
+
+    def statement(self) -> Basic:
+        return Relation(self.matrix.shape[0], "gt", self.matrix.shape[1])
+
+
+@dataclass(frozen=True)
+class Wide(Fact):
+    """m < n for an m×n matrix: only such sizes are checked."""
+
+    matrix: MatrixSymbol
+
+    def admits(self, dims: Mapping[Symbol, int]) -> bool:
+        m, n = (_at(s, dims) for s in self.matrix.shape)
+        return not (m.is_Integer and n.is_Integer) or bool(m < n)
+
+    def statement(self) -> Basic:
+        return Relation(self.matrix.shape[0], "lt", self.matrix.shape[1])
+
+
+@dataclass(frozen=True)
+class OneByOne(Fact):
+    """aᵀ = a for every 1×1 matrix a (a scalar is its own transpose).
+
+    A true lemma rather than an assumption: in a general proof each 1×1 product in a
+    sum is replaced by the canonical one of itself and its transpose, so that
+    ``wᵀXᵀy`` and ``yᵀXw`` are recognised as the same term.
+    """
+
+    def rewrite(self, expr: Basic) -> Basic:
+        def canonical(term: Basic) -> Basic:
+            if not isinstance(term, MatMul) or term.shape != (1, 1):
+                return term
+            flipped = Transpose(term).doit()
+            return min(term, flipped, key=sstr)
+
+        def one(total: MatAdd) -> Basic:
+            return MatAdd(*[canonical(t) for t in total.args]).doit()
+
+        expr = expr.doit().expand()
+        if isinstance(expr, MatMul):
+            return canonical(expr)
+        return expr.replace(lambda e: isinstance(e, MatAdd), one)
+
+    def statement(self) -> Basic:
+        return Words("a 1x1 matrix equals its transpose")
+
+
+# -- lemmas: positive definite, invertible ---------------------------------------------------
+
+
+def _facts(given: Given, kind: type) -> list:
+    return given.of_type(kind)
+
+
+def _split_scalar(expr: Basic) -> tuple[Basic, Basic]:
+    """(c, M) with expr = c·M, c a scalar."""
+    if isinstance(expr, MatMul):
+        scalars = [a for a in expr.args if not isinstance(a, MatrixExpr)]
+        matrices = [a for a in expr.args if isinstance(a, MatrixExpr)]
+        if scalars:
+            return Mul(*scalars), (MatMul(*matrices) if len(matrices) > 1 else matrices[0])
+    return Integer(1), expr
+
+
+def _gram_factor(expr: Basic) -> Basic | None:
+    """B when ``expr`` is the Gram product BᵀB (B itself may be a product or a transpose)."""
+    if not isinstance(expr, MatMul):
+        return None
+    args = [a for a in expr.args if isinstance(a, MatrixExpr)]
+    if len(args) % 2:
+        return None
+    half = len(args) // 2
+    first = args[0] if half == 1 else MatMul(*args[:half])
+    second = args[half] if half == 1 else MatMul(*args[half:])
+    return second if Transpose(second).doit() == first else None
+
+
+def _full_column_rank(b: Basic, given: Given) -> bool:
+    """Whether B has full column rank by a fact: rank B = cols, Bᵀ of full row rank, B orthogonal."""
+    if isinstance(b, Transpose):
+        return any(f.matrix == b.arg for f in _facts(given, FullRowRank)) or _orthogonal(b.arg, given)
+    return any(f.matrix == b for f in _facts(given, FullColumnRank)) or _orthogonal(b, given)
+
+
+def _orthogonal(matrix: Basic, given: Given) -> bool:
+    if any(f.matrix == matrix for f in _facts(given, Orthogonal)):
+        return True
+    return any(matrix in (f.U, f.V) for f in _facts(given, SVD))
+
+
+def positive_semidefinite(expr: Basic, given: Given = NOTHING) -> str | None:
+    """Why the symmetric matrix ``expr`` is positive semidefinite, or None if no rule applies."""
+    expr = expr.doit()
+    pd = positive_definite(expr, given)
+    if pd is not None:
+        return pd
+    c, body = _split_scalar(expr)
+    if c != 1:
+        inner = positive_semidefinite(body, given)
+        return f"{sstr(c)} ≥ 0 times a positive semidefinite matrix ({inner})" if inner and c.is_nonnegative else None
+    b = _gram_factor(body)
+    if b is not None:
+        return f"{sstr(body)} = BᵀB with B = {sstr(b)}, so vᵀBᵀBv = ‖Bv‖² ≥ 0"
+    if isinstance(body, MatAdd):
+        reasons = [positive_semidefinite(t, given) for t in body.args]
+        if all(reasons):
+            return "a sum of positive semidefinite matrices"
+    return None
+
+
+def positive_definite(expr: Basic, given: Given = NOTHING) -> str | None:
+    """Why the symmetric matrix ``expr`` is positive definite, or None if no rule applies.
+
+    Rules: I; c·M with c > 0 and M positive definite; BᵀB when B has full column rank
+    (vᵀBᵀBv = ‖Bv‖² > 0 for v ≠ 0) or is orthogonal; BBᵀ when B has full row rank; a sum
+    of positive semidefinite matrices at least one of which is positive definite.
+    """
+    expr = expr.doit()
+    if isinstance(expr, Identity):
+        return "the identity is positive definite"
+    c, body = _split_scalar(expr)
+    if c != 1:
+        inner = positive_definite(body, given)
+        if inner is not None and c.is_positive:
+            return f"{sstr(c)} > 0 times a positive definite matrix ({inner})"
+        return None
+    b = _gram_factor(body)
+    if b is not None:
+        if not _full_column_rank(b, given):
+            return None
+        return (
+            f"{sstr(body)} = BᵀB with B = {sstr(b)} of full column rank, so vᵀBᵀBv = ‖Bv‖² > 0 for v ≠ 0"
+        )
+    if isinstance(body, MatAdd):
+        definite = [positive_definite(t, given) for t in body.args]
+        semi = [positive_semidefinite(t, given) for t in body.args]
+        if any(definite) and all(semi):
+            return "a sum of positive semidefinite matrices, one of them positive definite (" + next(
+                r for r in definite if r
+            ) + ")"
+    return None
+
+
+def invertible(expr: Basic, given: Given = NOTHING) -> str | None:
+    """Why the square matrix ``expr`` is invertible, or None if no rule applies.
+
+    Rules: positive definite (:func:`positive_definite`); c·M with c ≠ 0 and M
+    invertible; orthogonal matrices; D of an SVD fact (diagonal, σ_i > 0); inverses,
+    transposes, powers and products of square invertible matrices.
+    """
+    expr = expr.doit()
+    pd = positive_definite(expr, given)
+    if pd is not None:
+        return pd
+    if _orthogonal(expr, given):
+        return f"{sstr(expr)} is orthogonal"
+    if any(expr == f.D for f in _facts(given, SVD)):
+        return f"{sstr(expr)} is diagonal with positive diagonal entries"
+    if isinstance(expr, Inverse | Transpose):
+        inner = invertible(expr.arg, given)
+        return f"{sstr(expr)}: {inner}" if inner else None
+    if isinstance(expr, MatPow):
+        inner = invertible(expr.base, given)
+        return f"a power of an invertible matrix ({inner})" if inner else None
+    c, body = _split_scalar(expr)
+    if c != 1:
+        inner = invertible(body, given)
+        return f"{sstr(c)} ≠ 0 times an invertible matrix ({inner})" if inner and c.is_nonzero else None
+    if isinstance(body, MatMul):
+        factors = [a for a in body.args if isinstance(a, MatrixExpr)]
+        if all(same_size(*a.shape) for a in factors):
+            reasons = [invertible(a, given) for a in factors]
+            if all(reasons):
+                return "a product of invertible square matrices (" + "; ".join(_unique(reasons)) + ")"
+    return None
+
+
+def _unique(items: Iterable[str | None]) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        if item and item not in out:
+            out.append(item)
+    return out
+
+
+# -- objectives -------------------------------------------------------------------------------
+
+
+def matrix_form(objective: Basic) -> Basic:
+    """A scalar objective as a 1×1 matrix expression: ‖v‖² becomes vᵀv (by definition)."""
+    if isinstance(objective, SqNorm):
+        v = objective.vector
+        return MatMul(Transpose(v), v)
+    if isinstance(objective, Add):
+        return MatAdd(*[matrix_form(t) for t in objective.args])
+    if isinstance(objective, Mul):
+        scalars = [a for a in objective.args if not a.has(SqNorm)]
+        rest = [a for a in objective.args if a.has(SqNorm)]
+        if len(rest) == 1:
+            return Mul(*scalars) * matrix_form(rest[0])
+    return objective
+
+
+def gradient(objective: Basic, var: MatrixSymbol) -> Basic:
+    """∂f/∂w in the course's numerator layout (a row), computed by SymPy's matrix calculus."""
+    return Jacobian(matrix_form(objective), var).doit()
+
+
+def hessian(objective: Basic, var: MatrixSymbol) -> Basic:
+    """The Hessian ∂/∂w (∂f/∂w)ᵀ (symmetric for the quadratic objectives of least squares)."""
+    return Jacobian(gradient(objective, var).T, var).doit()
+
+
+# -- claims -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Minimizer(Claim):
+    """point = argmin_var objective: the gradient vanishes there and the Hessian is positive definite.
+
+    The verifier differentiates the objective itself (numerator layout), checks that the
+    gradient is zero at ``point``, that the Hessian is constant (a quadratic objective)
+    and positive definite under the facts given (e.g. :class:`FullColumnRank`): then the
+    objective is strictly convex and ``point`` is its unique global minimizer.
+    """
+
+    objective: Basic
+    var: MatrixSymbol
+    point: Basic
+    given: Given = field(default=NOTHING)
+
+    def display(self) -> Basic:
+        return Equation(self.point, ArgMin(self.objective, self.var))
+
+
+@dataclass(frozen=True)
+class MinNormSolution(Claim):
+    """point = argmin ‖var‖² subject to matrix·var = rhs.
+
+    Verified as feasibility (matrix·point = rhs) plus membership of ``point`` in the row
+    space of ``matrix`` (point = matrixᵀz), i.e. orthogonality to its null space: every
+    feasible w is point + v with matrix·v = 0, so ‖w‖² = ‖point‖² + ‖v‖².
+    """
+
+    matrix: Basic
+    rhs: Basic
+    var: MatrixSymbol
+    point: Basic
+    given: Given = field(default=NOTHING)
+
+    def display(self) -> Basic:
+        constraint = Equation(self.matrix * self.var, self.rhs)
+        return Equation(self.point, ArgMin(SqNorm(self.var), self.var, constraint))
+
+
+@dataclass(frozen=True)
+class UniqueSolution(Claim):
+    """lhs = rhs ⟺ var = value: the equation is affine in var with an invertible coefficient."""
+
+    lhs: Basic
+    rhs: Basic
+    var: MatrixSymbol
+    value: Basic
+    given: Given = field(default=NOTHING)
+
+    def display(self) -> Basic:
+        return Relation(Equation(self.lhs, self.rhs), "iff", Equation(self.var, self.value))
+
+
+@dataclass(frozen=True)
+class Invertible(Claim):
+    """det M ≠ 0: the square matrix M is invertible."""
+
+    matrix: Basic
+    given: Given = field(default=NOTHING)
+
+    def display(self) -> Basic:
+        return Relation(Determinant(self.matrix), "ne", Integer(0))
+
+
+@dataclass(frozen=True)
+class Singular(Claim):
+    """det M = 0: the square matrix M is not invertible."""
+
+    matrix: Basic
+    given: Given = field(default=NOTHING)
+
+    def display(self) -> Basic:
+        return Equation(Determinant(self.matrix), Integer(0))
+
+
+def sizes(given: Given, *choices: Mapping[Symbol, int]) -> Given:
+    """``given`` plus a :class:`~derive.claims.Shapes` fact listing the sizes to check on."""
+    return given + Given((Shapes.of(*choices),))
+
+
+__all__ = [
+    "SVD",
+    "FullColumnRank",
+    "FullRowRank",
+    "Invertible",
+    "MinNormSolution",
+    "Minimizer",
+    "OneByOne",
+    "Orthogonal",
+    "Singular",
+    "Tall",
+    "UniqueSolution",
+    "Wide",
+    "cayley",
+    "conform",
+    "gradient",
+    "hessian",
+    "inv",
+    "invertible",
+    "matrix_form",
+    "mul",
+    "normalize",
+    "orthogonal_matrix",
+    "positive_definite",
+    "positive_semidefinite",
+    "rectangular_diagonal",
+    "same_size",
+    "shape_text",
+    "singular_value",
+    "sizes",
+]
