@@ -285,17 +285,20 @@ def differentiate(
     kind_of_f = "a scalar" if scalar else "a column vector"
     if layout == NUMERATOR:
         shape_words = text(
-            "{} is " + kind_of_f + " and {} a column vector, so in the numerator layout the derivative "
-            "has one row per entry of f and one column per entry of x: it lies in {}.",
+            "{} is " + kind_of_f + " and {} a column vector with n entries, so in the numerator layout the "
+            "derivative has one row per entry of the function and one column per entry of {}: it lies in {}.",
             f,
+            x,
             x,
             RealSpace(rows, cols),
         )
     else:
         shape_words = text(
-            "{} is " + kind_of_f + " and {} a column vector, so in the denominator (gradient) layout "
-            "the derivative has one row per entry of x: it lies in {}.",
+            "{} is " + kind_of_f + " and {} a column vector with n entries, so in the denominator (gradient) "
+            "layout the derivative has one row per entry of {} and one column per entry of the function: it "
+            "lies in {}.",
             f,
+            x,
             x,
             RealSpace(rows, cols),
         )
@@ -333,7 +336,7 @@ def differentiate(
             text("This is entry ({}, {}) of {}:", row, col, target)
             if not (scalar and layout == NUMERATOR)
             else text("This is entry {} of the row vector {}:", k, target),
-            claim=Equal(collapsed, Entry(target, row, col), ranges),
+            claim=_recognition(collapsed, matrix, target, row, col, ranges),
         )
     )
     chain_terms = _distinct(jac, matrix, target)
@@ -346,6 +349,14 @@ def differentiate(
         )
     )
     return Derivation(tuple(steps), matrix)
+
+
+def _recognition(collapsed: Basic, matrix: MatrixExpr, target: MatrixExpr, row: Basic, col: Basic, ranges: Given):
+    """collapsed = (term₁)_rc + (term₂)_rc + … = (target)_rc, term by term when the derivative is a sum."""
+    terms = matrix.args if isinstance(matrix, MatAdd) else (matrix,)
+    by_term = Add(*[Entry(t, row, col) for t in terms], evaluate=False) if len(terms) > 1 else None
+    chain = _distinct(collapsed, *( (by_term,) if by_term is not None else ()), Entry(target, row, col))
+    return Chain(chain, ranges) if len(chain) > 2 else Equal(chain[0], chain[-1], ranges)
 
 
 def _distinct(*terms: Basic) -> tuple[Basic, ...]:
