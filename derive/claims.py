@@ -237,7 +237,7 @@ def _on_region(formula: Basic, where: Region) -> Basic:
 
     from derive.notation import Tuple_
 
-    at_point = all(isinstance(c, Eq) and c.rhs.is_number for c in where)
+    at_point = all(isinstance(c, Eq) for c in where)
     return Relation(formula, "quad", Relation(Words("at" if at_point else "whenever"), "quad", Tuple_(*where)))
 
 

@@ -56,6 +56,7 @@ from sympy import (
     Symbol,
     cancel,
     diff,
+    expand,
     sympify,
     factor_list,
     fraction,
@@ -63,7 +64,7 @@ from sympy import (
 )
 from sympy.core.function import FunctionClass
 from sympy.core.relational import Relational
-from sympy.logic.boolalg import Boolean, BooleanFalse, BooleanTrue
+from sympy.logic.boolalg import ITE, Boolean, BooleanFalse, BooleanTrue
 
 from derive.relu import as_piecewise
 
@@ -155,13 +156,28 @@ def _splittable(expr: Basic, free: set[Symbol]) -> Piecewise | None:
 def _contradict(a: Atom, b: Atom) -> bool:
     """Whether two atoms are plainly incompatible (same expression up to sign)."""
     (g, k), (h, l) = a, b
-    if cancel(g + h) == 0:  # h = -g
-        if ZERO in (k, l):
-            return POS in (k, l)
-        return POS in (k, l)
-    if cancel(g - h) == 0:
-        return {k, l} == {ZERO, POS}
-    return False
+    if POS not in (k, l):
+        return False
+    if _opposite(g, h):  # g > 0 with -g >= 0, -g > 0 or -g = 0
+        return True
+    return {k, l} == {ZERO, POS} and expand(g - h) == 0
+
+
+def _opposite(g: Expr, h: Expr) -> bool:
+    # Atoms are in cancelled form, so h = -g shows up as a zero sum after expansion.
+    return expand(g + h) == 0
+
+
+def _add_atom(atoms: list[Atom], new: Atom) -> list[Atom]:
+    """``atoms`` and ``new``; g >= 0 together with -g >= 0 becomes g = 0."""
+    if new in atoms:
+        return atoms
+    g, kind = new
+    if kind == NONNEG:
+        for k, (h, other) in enumerate(atoms):
+            if other == NONNEG and _opposite(g, h):
+                return [*atoms[:k], (g, ZERO), *atoms[k + 1 :]]
+    return [*atoms, new]
 
 
 @dataclass
@@ -202,6 +218,11 @@ def cases(targets: tuple[Basic, ...], region: tuple[Basic, ...]) -> tuple[list[C
                 continue
             if cond.has(Piecewise):
                 raise RegionError(f"cannot split {cond}")
+            if isinstance(cond, ITE):
+                c, yes, no = cond.args
+                stack.append(([c, yes, *rest], goals, atoms))
+                stack.append(([_negate(c), no, *rest], goals, atoms))
+                continue
             if isinstance(cond, And):
                 stack.append(([*cond.args, *rest], goals, atoms))
                 continue
@@ -223,7 +244,7 @@ def cases(targets: tuple[Basic, ...], region: tuple[Basic, ...]) -> tuple[list[C
             if any(_contradict(made, other) for other in atoms):
                 dropped += 1
                 continue  # an empty case: g > 0 together with -g >= 0, and the like
-            stack.append((rest, goals, atoms if made in atoms else [*atoms, made]))
+            stack.append((rest, goals, _add_atom(atoms, made)))
             continue
         pw = None
         for goal in goals:
@@ -438,6 +459,29 @@ def charts(atoms: list[Atom], frozen: set[Symbol] = frozenset()) -> Iterator[Cha
             return
 
 
+def equation_chart(atoms: list[Atom], frozen: set[Symbol] = frozenset()) -> Chart | None:
+    """A chart that solves only the equations ``g = 0`` of a case (inequalities ignored).
+
+    Enough for an identity: if it holds on the solution set of the equations, it holds on
+    any part of it. None when an equation cannot be solved for a variable."""
+    steps: list[tuple[Symbol, Expr]] = []
+    pending = [g for g, kind in atoms if kind == ZERO]
+    for g in pending:
+        for var, value in steps:
+            g = g.xreplace({var: value})
+        g = cancel(together(g))
+        if g == 0:
+            continue
+        for v in sorted((s for s in g.free_symbols if s not in frozen and not is_param(s)), key=str):
+            lin = _linear(g, v)
+            if lin is not None and lin[0].is_number:
+                steps.append((v, cancel(-lin[1] / lin[0])))
+                break
+        else:
+            return None
+    return Chart(tuple(steps), ())
+
+
 # -- exact random points (refutation only) -----------------------------------------------------
 
 
@@ -503,6 +547,7 @@ __all__ = [
     "bound_symbols",
     "cases",
     "charts",
+    "equation_chart",
     "format_point",
     "holds",
     "prepare",

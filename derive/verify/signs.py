@@ -25,6 +25,7 @@ from sympy import (
     GreaterThan,
     LessThan,
     Limit,
+    MatrixBase,
     Ne,
     StrictGreaterThan,
     StrictLessThan,
@@ -48,6 +49,7 @@ from derive.verify.regions import (
     bound_symbols,
     cases,
     charts,
+    equation_chart,
     format_point,
     holds,
     prepare,
@@ -103,6 +105,17 @@ def _sign_meets(s: str | None, op: str) -> bool | None:
     return True if s in yes else False if s in no else None
 
 
+def _constant_truth(op: str, s: str | None) -> bool | None:
+    """Whether ``g op 0`` is true everywhere / false everywhere, given the proved sign of g."""
+    if s in _SIGMA:
+        return _truth(op, _SIGMA[s])
+    if s == NONNEG:
+        return {"ge": True, "lt": False}.get(op)
+    if s == NONPOS:
+        return {"le": True, "gt": False}.get(op)
+    return None
+
+
 def _defined(expr: Basic) -> bool:
     """Whether a rational function of the parameters has a denominator of proved sign."""
     _, den = fraction(cancel(together(expr)))
@@ -116,7 +129,12 @@ def _decide(
     decide: Callable[[Chart, tuple[Basic, ...]], bool | None],
     statement: Callable[[tuple[Basic, ...], dict], bool | None],
     how: str,
+    identity: Callable[[Chart, tuple[Basic, ...]], bool] | None = None,
 ) -> Verdict:
+    """Decide a claim on every case of its region (see the module docstring).
+
+    ``identity`` (equalities only) is tried first with just the case's equations solved:
+    an identity there needs no inequality of the region."""
     try:
         goals = tuple(prepare(t, defs) for t in targets)
         region = tuple(prepare(c, defs) for c in where)
@@ -137,6 +155,12 @@ def _decide(
     for case in all_cases:
         outcome = None
         seen: list[Chart] = []
+        if identity is not None:
+            quick = equation_chart(case.atoms, frozen)
+            if quick is not None and identity(quick, case.targets):
+                proved += 1
+                charts_used.append(quick.describe() or "no substitution")
+                continue
         for chart in charts(case.atoms, frozen):
             if chart.empty:
                 outcome = "empty"
@@ -180,6 +204,15 @@ def _decide(
     )
 
 
+def _entries(expr: Basic) -> list[Basic]:
+    """The entries of a matrix (a scalar is its own single entry)."""
+    if isinstance(expr, MatrixBase):
+        if expr.shape == (0, 0):
+            return []
+        return list(expr)
+    return [expr]
+
+
 @checks(Sign)
 def check_sign(claim: Sign) -> Verdict:
     """expr ⋈ 0 on the region."""
@@ -199,16 +232,28 @@ def check_equal_on(claim: EqualOn) -> Verdict:
     """lhs = rhs on the region."""
 
     def decide(chart: Chart, goals: tuple[Basic, ...]) -> bool | None:
-        difference = _settled(chart.pull(goals[0] - goals[1]))
-        if difference == 0 or simplify(difference) == 0:
-            return True
-        s = sign_of(difference)
-        return False if s in (POS, NEG) else None
+        answers = []
+        for entry in _entries(goals[0] - goals[1]):
+            difference = _settled(chart.pull(entry))
+            if difference == 0 or simplify(difference) == 0:
+                answers.append(True)
+                continue
+            s = sign_of(difference)
+            answers.append(False if s in (POS, NEG) else None)
+        if False in answers:
+            return False
+        return True if all(answers) else None
 
     def statement(goals: tuple[Basic, ...], point: dict) -> bool | None:
-        return holds(Eq(goals[0] - goals[1], 0, evaluate=False), point)
+        verdicts = [holds(Eq(entry, 0, evaluate=False), point) for entry in _entries(goals[0] - goals[1])]
+        if False in verdicts:
+            return False
+        return True if all(v is True for v in verdicts) else None
 
-    return _decide((claim.lhs, claim.rhs), claim.where, claim.defs, decide, statement, "exact cancellation")
+    def identity(chart: Chart, goals: tuple[Basic, ...]) -> bool:
+        return all(_settled(chart.pull(entry)) == 0 for entry in _entries(goals[0] - goals[1]))
+
+    return _decide((claim.lhs, claim.rhs), claim.where, claim.defs, decide, statement, "exact cancellation", identity)
 
 
 @checks(IffOn)
@@ -221,9 +266,9 @@ def check_iff_on(claim: IffOn) -> Verdict:
 
     def decide(chart: Chart, goals: tuple[Basic, ...]) -> bool | None:
         left, right = (_settled(chart.pull(g)) for g in goals)
-        sl, sr = sign_of(left), sign_of(right)
-        if sl in _SIGMA and sr in _SIGMA:
-            return _truth(opl, _SIGMA[sl]) == _truth(opr, _SIGMA[sr])
+        tl, tr = _constant_truth(opl, sign_of(left)), _constant_truth(opr, sign_of(right))
+        if tl is not None and tr is not None:
+            return tl == tr
         if right == 0 or not (_defined(left) and _defined(right)):
             return None
         # sgn(left) = s · sgn(right) when left/right has the proved sign s.

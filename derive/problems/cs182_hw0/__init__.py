@@ -7,5 +7,6 @@ SET = SetSpec(
     title="Deep Neural Networks, Homework 0 (problems 2–5)",
     problems=(
         ("q2", "derive.problems.cs182_hw0.q2"),
+        ("q5", "derive.problems.cs182_hw0.q5"),
     ),
 )
