@@ -216,6 +216,75 @@ def rectangular_diagonal(rows: int, cols: int, power: int = 1) -> ImmutableMatri
     return ImmutableMatrix(Matrix(rows, cols, entry))
 
 
+class _Unsupported(Exception):
+    """An expression :func:`exact_value` does not evaluate (the caller falls back to SymPy)."""
+
+
+def exact_value(expr: Basic) -> ImmutableMatrix | None:
+    """The value of a matrix expression over explicit matrices, with canonical rational entries.
+
+    Evaluated in a polynomial fraction field (SymPy's ``DomainMatrix``), so inverses and
+    products of matrices with symbolic entries stay cancelled at every step: much faster
+    than ``doit`` on large symbolic instances, and exact. Returns None for anything but
+    sums, products, transposes, inverses and integer powers of explicit matrices,
+    identities, zeros and rational-function scalars.
+    """
+    from sympy.polys.domains import QQ
+    from sympy.polys.matrices import DomainMatrix
+    from sympy.polys.matrices.exceptions import DMError
+
+    if not isinstance(expr, MatrixExpr) or expr.atoms(MatrixSymbol):
+        return None
+    gens = sorted((s for s in expr.free_symbols if isinstance(s, Symbol)), key=sstr)
+    field_ = QQ.frac_field(*gens) if gens else QQ
+
+    def scalar(c: Basic):
+        try:
+            return field_.from_sympy(c)
+        except Exception as exc:  # not a rational function of the symbols (a root, a Piecewise)
+            raise _Unsupported from exc
+
+    def ev(node: Basic) -> DomainMatrix:
+        if isinstance(node, MatrixBase):
+            entries = [[scalar(node[i, j]) for j in range(node.cols)] for i in range(node.rows)]
+            return DomainMatrix(entries, node.shape, field_)
+        if isinstance(node, Identity):
+            return DomainMatrix.eye(int(node.shape[0]), field_)
+        if isinstance(node, ZeroMatrix):
+            return DomainMatrix.zeros((int(node.shape[0]), int(node.shape[1])), field_)
+        if isinstance(node, Transpose):
+            return ev(node.arg).transpose()
+        if isinstance(node, Inverse):
+            return ev(node.arg).inv()
+        if isinstance(node, MatPow) and sympify(node.exp).is_Integer:
+            base, k = ev(node.base), int(node.exp)
+            if k < 0:
+                base, k = base.inv(), -k
+            out = DomainMatrix.eye(base.shape[0], field_)
+            for _ in range(k):
+                out = out * base
+            return out
+        if isinstance(node, MatAdd):
+            total = ev(node.args[0])
+            for term in node.args[1:]:
+                total = total + ev(term)
+            return total
+        if isinstance(node, MatMul):
+            coeff = scalar(Mul(*[a for a in node.args if not isinstance(a, MatrixExpr)]))
+            factors = [ev(a) for a in node.args if isinstance(a, MatrixExpr)]
+            product = factors[0]
+            for f in factors[1:]:
+                product = product * f
+            return product if coeff == field_.one else product * coeff
+        raise _Unsupported(type(node).__name__)
+
+    try:
+        return ImmutableMatrix(ev(expr).to_Matrix())
+    except (_Unsupported, DMError, ValueError, ZeroDivisionError, NotImplementedError):
+        # ValueError/ZeroDivisionError: a singular inverse; SymPy's own path reports it.
+        return None
+
+
 def _dims_of(matrix: MatrixSymbol) -> tuple[int, int]:
     return int(matrix.shape[0]), int(matrix.shape[1])
 
@@ -284,6 +353,42 @@ def _zero_blocks(expr: Basic) -> Basic:
     return expr.replace(lambda e: isinstance(e, BlockMatrix), one)
 
 
+def _block_products(expr: Basic) -> Basic:
+    """Multiply adjacent factors wherever the block partitions conform (in any position).
+
+    SymPy's ``block_collapse`` multiplies left to right and gives up at the first pair
+    whose partitions differ (``yᵀU · [D⁻¹; 0] · D²``); here every conforming pair is
+    multiplied, a plain matrix counting as a single block.
+    """
+
+    def as_block(a: Basic) -> BlockMatrix:
+        return a if isinstance(a, BlockMatrix) else BlockMatrix([[a]])
+
+    def one(product: MatMul) -> Basic:
+        scalars = [a for a in product.args if not isinstance(a, MatrixExpr)]
+        factors = [a for a in product.args if isinstance(a, MatrixExpr)]
+        changed = True
+        while changed:
+            changed = False
+            for i in range(len(factors) - 1):
+                a, b = factors[i], factors[i + 1]
+                if not (isinstance(a, BlockMatrix) or isinstance(b, BlockMatrix)):
+                    continue
+                left, right = as_block(a), as_block(b)
+                if left.colblocksizes == right.rowblocksizes:
+                    blocks = (left.blocks * right.blocks).applyfunc(lambda e: e.doit())
+                    factors[i : i + 2] = [_unwrap(BlockMatrix(blocks))]
+                    changed = True
+                    break
+        return MatMul(*scalars, *factors)
+
+    return expr.replace(lambda e: isinstance(e, MatMul), one)
+
+
+def _unwrap(block: BlockMatrix) -> Basic:
+    return block.blocks[0, 0] if block.blockshape == (1, 1) else block
+
+
 def _collapse(expr: Basic) -> Basic:
     try:
         return block_collapse(expr)
@@ -328,7 +433,9 @@ def normalize(
         expr = _drop_pairs(expr, orth).xreplace(transposes)
         expr = _peel_inverses(expr, lambda a: a in square_orth).xreplace(transposes)
         if blocks:
-            expr = _zero_blocks(_collapse(expr)).xreplace(transposes)
+            expr = _block_products(_collapse(expr))
+            expr = expr.replace(lambda e: isinstance(e, BlockMatrix), _unwrap)
+            expr = _zero_blocks(expr).xreplace(transposes)
         if expr == before:
             break
     return expr

@@ -34,6 +34,7 @@ from sympy import (
 from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
 
 from derive.claims import Fact, Given, InRange, Shapes, entry_symbol
+from derive.linalg import exact_value
 from derive.verify.index import evaluate, expand_entries
 
 DEFAULT_SIZES = (1, 2, 3, 4)
@@ -105,7 +106,10 @@ def instantiate(
         symbols |= expand_entries(other).subs(sizes).atoms(MatrixSymbol)
     instances = {m: _matrix_instance(m, given.facts) for m in symbols}
     by_name = {m.name: inst for m, inst in instances.items()}
-    out = evaluate(expr.xreplace(instances))
+    replaced = expr.xreplace(instances)
+    # Pure matrix algebra over explicit matrices: exact and fast in a fraction field.
+    fast = exact_value(replaced)
+    out = fast if fast is not None else evaluate(replaced)
 
     def entry_of(e: Indexed) -> Basic:
         idx = [int(i) for i in e.indices]
