@@ -65,7 +65,7 @@ from sympy.matrices.expressions.blockmatrix import block_collapse
 
 from derive.claims import NOTHING, Claim, Fact, Given, Shapes
 from derive.errors import ShapeError
-from derive.notation import ArgMin, Diag, Equation, Rank, Relation, Tuple_, Words
+from derive.notation import ArgMin, Diag, Element, Equation, Rank, RealSpace, Relation, Tuple_, Words
 from derive.ops import Entry, Jacobian, SqNorm
 
 Shape = tuple[Basic, Basic]
@@ -119,6 +119,8 @@ def conform(expr: Basic) -> Shape:
                     f"in {sstr(expr)}"
                 )
         return shape
+    if isinstance(expr, BlockMatrix):
+        return _conform_blocks(expr)
     if isinstance(expr, Determinant):
         shape = conform(expr.arg)
         if not same_size(*shape):
@@ -130,6 +132,22 @@ def conform(expr: Basic) -> Shape:
     if isinstance(expr, MatrixExpr):
         return tuple(sympify(d) for d in expr.shape)  # type: ignore[return-value]
     return Integer(1), Integer(1)
+
+
+def _conform_blocks(expr: BlockMatrix) -> Shape:
+    """Blocks in a block row share their height, blocks in a block column their width."""
+    rows, cols = expr.blockshape
+    shapes = [[conform(expr.blocks[i, j]) for j in range(cols)] for i in range(rows)]
+    for i in range(rows):
+        for j in range(cols):
+            height, width = shapes[i][j]
+            if not same_size(height, shapes[i][0][0]) or not same_size(width, shapes[0][j][1]):
+                raise ShapeError(
+                    f"block ({i + 1}, {j + 1}) of {sstr(expr)} is {shape_text(shapes[i][j])}, which does not fit "
+                    f"block row {i + 1} (height {sstr(shapes[i][0][0])}) and block column {j + 1} "
+                    f"(width {sstr(shapes[0][j][1])})"
+                )
+    return tuple(sympify(d) for d in expr.shape)  # type: ignore[return-value]
 
 
 def _conform_product(expr: MatMul) -> Shape:
@@ -254,6 +272,10 @@ def exact_value(expr: Basic) -> ImmutableMatrix | None:
             return DomainMatrix.zeros((int(node.shape[0]), int(node.shape[1])), field_)
         if isinstance(node, Transpose):
             return ev(node.arg).transpose()
+        if isinstance(node, BlockMatrix):
+            rows = [DomainMatrix.hstack(*[ev(node.blocks[i, j]) for j in range(node.blockshape[1])])
+                    for i in range(node.blockshape[0])]
+            return DomainMatrix.vstack(*rows)
         if isinstance(node, Inverse):
             return ev(node.arg).inv()
         if isinstance(node, MatPow) and sympify(node.exp).is_Integer:
@@ -367,19 +389,23 @@ def _block_products(expr: Basic) -> Basic:
     def one(product: MatMul) -> Basic:
         scalars = [a for a in product.args if not isinstance(a, MatrixExpr)]
         factors = [a for a in product.args if isinstance(a, MatrixExpr)]
-        changed = True
-        while changed:
-            changed = False
-            for i in range(len(factors) - 1):
-                a, b = factors[i], factors[i + 1]
-                if not (isinstance(a, BlockMatrix) or isinstance(b, BlockMatrix)):
-                    continue
-                left, right = as_block(a), as_block(b)
-                if left.colblocksizes == right.rowblocksizes:
-                    blocks = (left.blocks * right.blocks).applyfunc(lambda e: e.doit())
-                    factors[i : i + 2] = [_unwrap(BlockMatrix(blocks))]
-                    changed = True
-                    break
+        # Two block matrices first, then a block matrix with a plain one: a fixed order
+        # gives equal expressions the same normal form.
+        for both in (True, False):
+            changed = True
+            while changed:
+                changed = False
+                for i in range(len(factors) - 1):
+                    a, b = factors[i], factors[i + 1]
+                    blocky = (isinstance(a, BlockMatrix), isinstance(b, BlockMatrix))
+                    if not (all(blocky) if both else any(blocky)):
+                        continue
+                    left, right = as_block(a), as_block(b)
+                    if left.colblocksizes == right.rowblocksizes:
+                        blocks = (left.blocks * right.blocks).applyfunc(lambda e: e.doit())
+                        factors[i : i + 2] = [_unwrap(BlockMatrix(blocks))]
+                        changed = True
+                        break
         return MatMul(*scalars, *factors)
 
     return expr.replace(lambda e: isinstance(e, MatMul), one)
@@ -433,7 +459,7 @@ def normalize(
         expr = _drop_pairs(expr, orth).xreplace(transposes)
         expr = _peel_inverses(expr, lambda a: a in square_orth).xreplace(transposes)
         if blocks:
-            expr = _block_products(_collapse(expr))
+            expr = _block_products(_collapse(_block_products(expr)))
             expr = expr.replace(lambda e: isinstance(e, BlockMatrix), _unwrap)
             expr = _zero_blocks(expr).xreplace(transposes)
         if expr == before:
@@ -680,6 +706,12 @@ def _full_column_rank(b: Basic, given: Given) -> bool:
     return any(f.matrix == b for f in _facts(given, FullColumnRank)) or _orthogonal(b, given)
 
 
+def orthogonal_factor(matrix: Basic, given: Given) -> bool:
+    """Whether ``matrix`` is Q or Qᵀ for a Q the facts say is orthogonal."""
+    base = matrix.arg if isinstance(matrix, Transpose) else matrix
+    return _orthogonal(base, given)
+
+
 def _orthogonal(matrix: Basic, given: Given) -> bool:
     if any(f.matrix == matrix for f in _facts(given, Orthogonal)):
         return True
@@ -770,6 +802,13 @@ def invertible(expr: Basic, given: Given = NOTHING) -> str | None:
             reasons = [invertible(a, given) for a in factors]
             if all(reasons):
                 return "a product of invertible square matrices (" + "; ".join(_unique(reasons)) + ")"
+    # Last, the model a fact gives (the SVD's block form turns ΣᵀΣ into D²).
+    for fact in given.facts:
+        model = fact.rewrite(expr)
+        if model != expr:
+            inner = invertible(model, given)
+            if inner is not None:
+                return f"{sstr(expr)} = {sstr(model)} by {type(fact).__name__}: {inner}"
     return None
 
 
@@ -887,6 +926,33 @@ class Singular(Claim):
         return Equation(Determinant(self.matrix), Integer(0))
 
 
+@dataclass(frozen=True)
+class PositiveDefinite(Claim):
+    """vᵀMv > 0 for every v ≠ 0 (M symmetric)."""
+
+    matrix: Basic
+    given: Given = field(default=NOTHING)
+
+    def display(self) -> Basic:
+        v = MatrixSymbol("v", self.matrix.shape[0], 1)
+        return Relation(Relation(v.T * self.matrix * v, "gt", Integer(0)), "quad", Words("for every nonzero v"))
+
+
+@dataclass(frozen=True)
+class Dimensions(Claim):
+    """expr₁ ∈ R^(r₁×c₁), expr₂ ∈ R^(r₂×c₂), …: each item is an ``Element(expr, RealSpace(r, c))``.
+
+    Decided by :func:`conform`, so a product that does not conform is reported, not just
+    a wrong size.
+    """
+
+    items: tuple[Element, ...]
+    given: Given = field(default=NOTHING)
+
+    def display(self) -> Basic:
+        return Tuple_(*self.items)
+
+
 def sizes(given: Given, *choices: Mapping[Symbol, int]) -> Given:
     """``given`` plus a :class:`~derive.claims.Shapes` fact listing the sizes to check on."""
     return given + Given((Shapes.of(*choices),))
@@ -894,6 +960,9 @@ def sizes(given: Given, *choices: Mapping[Symbol, int]) -> Given:
 
 __all__ = [
     "SVD",
+    "Dimensions",
+    "PositiveDefinite",
+    "exact_value",
     "FullColumnRank",
     "FullRowRank",
     "Invertible",
@@ -914,6 +983,7 @@ __all__ = [
     "matrix_form",
     "mul",
     "normalize",
+    "orthogonal_factor",
     "orthogonal_matrix",
     "positive_definite",
     "positive_semidefinite",

@@ -125,8 +125,8 @@ class DerivePrinter(LatexPrinter):
         return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
 
     def _size(self, block: Basic) -> str:
-        r, c = block.shape
-        return rf"{self._print(r)} \times {self._print(c)}"
+        r, c = (self._print(d) if d.is_Atom else rf"({self._print(d)})" for d in block.shape)
+        return rf"{r} \times {c}"
 
     # -- operations ---------------------------------------------------------------
     def _print_Jacobian(self, expr: Jacobian) -> str:

@@ -19,6 +19,8 @@ from fractions import Fraction
 
 from sympy import (
     Basic,
+    Identity,
+    ZeroMatrix,
     ImmutableMatrix,
     Indexed,
     Integer,
@@ -42,12 +44,13 @@ PAIR_SIZES = (1, 2, 3)
 
 
 def size_symbols(*exprs: Basic, given: Given | None = None) -> list[Symbol]:
-    """The sizes: symbols in the shapes of matrix symbols and in the bounds of index ranges."""
+    """The sizes: symbols in the shapes of matrix symbols (and of zero and identity blocks,
+    e.g. the (m-n)×n zero block of a block matrix) and in the bounds of index ranges."""
     found: set[Symbol] = set()
     for fact in given.of_type(InRange) if given else []:
         found |= sympify(fact.hi).free_symbols | sympify(fact.lo).free_symbols
     for expr in exprs:
-        for m in expr.atoms(MatrixSymbol):
+        for m in expr.atoms(MatrixSymbol, ZeroMatrix, Identity):
             for d in m.shape:
                 found |= {s for s in getattr(d, "free_symbols", set()) if isinstance(s, Symbol)}
     return sorted(found, key=lambda s: s.name)

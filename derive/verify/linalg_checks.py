@@ -17,11 +17,14 @@
 
 from __future__ import annotations
 
-from sympy import Basic, BlockMatrix, ZeroMatrix, cancel, sstr, together
+from sympy import Basic, BlockMatrix, MatMul, ZeroMatrix, cancel, sstr, together
+from sympy.matrices.expressions import MatrixExpr
 
 from derive.claims import Given
 from derive.linalg import (
+    Dimensions,
     Invertible,
+    PositiveDefinite,
     Minimizer,
     MinNormSolution,
     Singular,
@@ -31,6 +34,7 @@ from derive.linalg import (
     hessian,
     invertible,
     matrix_form,
+    orthogonal_factor,
     positive_definite,
     same_size,
     shape_text,
@@ -229,15 +233,55 @@ def check_singular(claim: Singular) -> Verdict:
     model = claim.matrix
     for fact in claim.given.facts:
         model = fact.rewrite(model)
-    line = _zero_block_line(model) if isinstance(model, BlockMatrix) else None
+    # det(Q M Qᵀ) = det(M) for orthogonal Q: look at the middle of the product.
+    middle = model
+    if isinstance(middle, MatMul):
+        factors = [a for a in middle.args if isinstance(a, MatrixExpr)]
+        while len(factors) > 1 and orthogonal_factor(factors[0], claim.given):
+            factors.pop(0)
+        while len(factors) > 1 and orthogonal_factor(factors[-1], claim.given):
+            factors.pop()
+        middle = factors[0] if len(factors) == 1 else MatMul(*factors)
+    line = _zero_block_line(middle) if isinstance(middle, BlockMatrix) else None
     if line is not None:
+        outer = "" if middle is model else f" between orthogonal factors ({sstr(model)})"
         return Verdict(
             Status.PROVED,
-            f"block model, symbolic sizes: {sstr(model)}, whose {line}",
+            f"block model, symbolic sizes: {sstr(middle)}{outer}, whose {line}",
             f"det = 0 also checked exactly at {sizes}",
         )
     return Verdict(Status.CHECKED, "exact determinant", f"det = 0 at sizes {sizes}")
 
 
-__all__ = ["check_invertible", "check_min_norm", "check_minimizer", "check_singular", "check_unique_solution"]
+@checks(PositiveDefinite)
+def check_positive_definite(claim: PositiveDefinite) -> Verdict:
+    """vᵀMv > 0 for v ≠ 0: a structural reason, symmetry and non-singularity checked on shapes."""
+    shape = conform(claim.matrix)
+    if not same_size(*shape):
+        return Verdict(Status.REFUTED, "shapes", f"{sstr(claim.matrix)} is {shape_text(shape)}, not square")
+    symmetric = decide_equal(claim.matrix.T, claim.matrix, claim.given)
+    if not symmetric.status.ok:
+        return Verdict(symmetric.status, "symmetry: " + symmetric.method, f"M ≠ Mᵀ: {symmetric.detail}")
+    zero = [where for where, is_zero in _determinants(claim.matrix, claim.given) if is_zero]
+    if zero:
+        return Verdict(Status.REFUTED, "exact determinant", f"singular at {zero[0]}, so not positive definite")
+    why = positive_definite(claim.matrix, claim.given)
+    if why is None:
+        return Verdict(Status.UNDECIDED, "positive definiteness", "no structural reason found (a rank assumption missing?)")
+    return Verdict(Status.PROVED, why, f"symmetric [{symmetric.method}]; det ≠ 0 checked exactly on the admitted sizes")
+
+
+@checks(Dimensions)
+def check_dimensions(claim: Dimensions) -> Verdict:
+    """Each expr ∈ R^(r×c): the shape found by :func:`~derive.linalg.conform` (products checked)."""
+    for item in claim.items:
+        expr, space = item.args
+        found = conform(expr)
+        want = (space.rows, space.cols)
+        if not (same_size(found[0], want[0]) and same_size(found[1], want[1])):
+            return Verdict(Status.REFUTED, "shapes", f"{sstr(expr)} is {shape_text(found)}, not {shape_text(want)}")
+    return Verdict(Status.PROVED, "shape bookkeeping (every product conforms), symbolic sizes", f"{len(claim.items)} shapes")
+
+
+__all__ = ["check_dimensions", "check_positive_definite", "check_invertible", "check_min_norm", "check_minimizer", "check_singular", "check_unique_solution"]
 
