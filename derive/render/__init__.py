@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import textwrap
+import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -52,8 +53,26 @@ _TEX_ENCODER = UnicodeToLatexEncoder(
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$])")
 
 
+# Text accents for a letter followed by a combining mark that has no precomposed form
+# (an f with a hat, say); pylatexenc knows only the precomposed letters.
+_TEXT_ACCENTS = {"\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=",
+                 "\u0306": "u", "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030c": "v"}
+_COMBINED = re.compile(r"(.)([\u0300-\u036f])", re.S)
+
+
 def escape_tex(value: Any) -> str:
-    return _TEX_ENCODER.unicode_to_latex(str(value))
+    """Prose as LaTeX text: special characters escaped, Unicode as LaTeX macros."""
+    source = unicodedata.normalize("NFC", str(value))
+    out, last = [], 0
+    for match in _COMBINED.finditer(source):
+        accent = _TEXT_ACCENTS.get(match.group(2))
+        if accent is None:
+            raise RenderError(f"no LaTeX accent for U+{ord(match.group(2)):04X} in {source!r}")
+        out.append(_TEX_ENCODER.unicode_to_latex(source[last : match.start()]))
+        out.append(f"\\{accent}{{{_TEX_ENCODER.unicode_to_latex(match.group(1))}}}")
+        last = match.end()
+    out.append(_TEX_ENCODER.unicode_to_latex(source[last:]))
+    return "".join(out)
 
 
 def escape_md(value: Any) -> str:

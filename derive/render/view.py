@@ -61,6 +61,7 @@ class ProblemView:
     statement: tuple[Segment, ...]
     parts: tuple[PartView, ...]
     summary: Summary
+    set_title: str = ""  # the bundled set's title; the set id when the set is not registered
 
 
 def segments(text: Text, symbols: Mapping[Basic, str]) -> tuple[Segment, ...]:
@@ -96,6 +97,16 @@ def _answer_latex(part: Part, symbols: Mapping[Basic, str]) -> str:
     return ""
 
 
+def _set_title(set_id: str) -> str:
+    from derive.errors import UnknownTargetError
+    from derive.registry import get_set
+
+    try:
+        return get_set(set_id).title
+    except UnknownTargetError:
+        return set_id
+
+
 def problem_view(problem: Problem, figure_files: Mapping[str, Mapping[str, str]] | None = None) -> ProblemView:
     """The view of a (verified) problem; ``figure_files`` maps figure names to saved files."""
     symbols = problem.symbols
@@ -120,4 +131,5 @@ def problem_view(problem: Problem, figure_files: Mapping[str, Mapping[str, str]]
         segments(problem.statement, symbols),
         tuple(parts),
         Summary.of([problem]),
+        _set_title(problem.set_id),
     )

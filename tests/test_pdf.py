@@ -1,0 +1,262 @@
+"""Solution PDFs as a TA hands them out, checked the way a reader sees them.
+
+Every LaTeX document under ``output/`` is compiled with latexmk (as ``derive build
+--format pdf`` does) and its log checked: no line runs into the margin, no formula is
+shrunk beyond readability, every figure is included. The committed PDFs are read back
+with pdftotext and checked against the JSON output of the same problems: every part,
+in order, with its question, its boxed answer, its figures, the verification marks
+and the summary; and no raw LaTeX. Every page is rendered to PNG (pdftoppm) under
+``build/review/pdf/`` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sympy import Matrix, MatrixSymbol, Piecewise, Symbol
+
+from derive.model import Figure, Kind, Part, Problem, Status, Step, Verdict, text
+from derive.notation import Boxed, EqChain, Equation
+from derive.render import render_problem
+from derive.render.figures import save
+
+from publishing import (
+    POPPLER_INSTALL,
+    compile_tex,
+    doc_id,
+    documents,
+    output_dir,
+    overfull_boxes,
+    pdftotext,
+    require,
+    review_dir,
+    scaled_displays,
+    squash,
+)
+
+TEX = documents(".tex")
+# Below this factor a scaled formula is too small to read comfortably (11pt -> ~8pt):
+# the printer should break it instead.
+READABLE_SCALE = 0.72
+MARKS = {Status.PROVED: "✓ proved", Status.CHECKED: "✓ checked", Status.SAMPLED: "≈ sampled"}
+
+
+def test_there_are_documents_to_check():
+    assert TEX, f"no LaTeX documents under {output_dir()}: run the README's build command (make)"
+
+
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory):
+    """Compile each document once: tex path -> (pdf, log)."""
+    done: dict[Path, tuple[Path, str]] = {}
+
+    def get(tex_path: Path) -> tuple[Path, str]:
+        if tex_path not in done:
+            work = tmp_path_factory.mktemp(tex_path.stem)
+            done[tex_path] = compile_tex(tex_path.read_text(encoding="utf-8"), work, tex_path.parent / "figures")
+        return done[tex_path]
+
+    return get
+
+
+def records(tex_path: Path) -> list[dict]:
+    """The JSON records of the problems a LaTeX document holds (one, or a whole set)."""
+    source = tex_path.with_suffix(".json")
+    assert source.is_file(), f"{source} is missing: the build writes JSON next to the LaTeX"
+    data = json.loads(source.read_text(encoding="utf-8"))
+    return data["problems"] if "problems" in data else [data]
+
+
+def prose_pieces(plain: str, minimum: int = 6) -> list[str]:
+    """The words between formulas of a JSON text field, squashed; short scraps skipped."""
+    pieces = [squash(p) for p in re.split(r"\$[^$]*\$", plain)]
+    return [p for p in pieces if len(p) >= minimum]
+
+
+def visible_alphanumerics(latex: str) -> Counter:
+    """Letters and digits a formula shows on the page (commands and environments dropped)."""
+    latex = re.sub(r"\\(begin|end)\{[^}]*\}", " ", latex)
+    latex = re.sub(r"\\[A-Za-z]+", " ", latex)
+    return Counter(c for c in latex if c.isascii() and c.isalnum())
+
+
+# -- the log: layout ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tex_path", TEX, ids=doc_id)
+def test_no_line_runs_off_the_page(tex_path, compiled):
+    _, log = compiled(tex_path)
+    boxes = overfull_boxes(log, tex_path.read_text(encoding="utf-8"))
+    assert not boxes, "\n".join(boxes)
+
+
+@pytest.mark.parametrize("tex_path", TEX, ids=doc_id)
+def test_scaled_formulas_stay_readable(tex_path, compiled):
+    _, log = compiled(tex_path)
+    source = tex_path.read_text(encoding="utf-8").splitlines()
+    small = [f"line {line} scaled to {factor:.2f}: {source[line - 1][:160]}"
+             for factor, line in scaled_displays(log) if factor < READABLE_SCALE]
+    assert not small, "formulas too wide to read once scaled; break them instead:\n" + "\n".join(small)
+
+
+@pytest.mark.parametrize("tex_path", TEX, ids=doc_id)
+def test_every_figure_is_included(tex_path, compiled):
+    _, log = compiled(tex_path)
+    for problem in records(tex_path):
+        for part in problem["parts"]:
+            for step in part["steps"]:
+                if "figure" in step:
+                    name = Path(step["figure"]["files"]["pdf"]).name
+                    assert f"figures/{name}" in log, f"{name} was not included in {doc_id(tex_path)}"
+
+
+# -- the committed PDF, read back -----------------------------------------------------------
+
+
+def committed_pdf(tex_path: Path) -> Path:
+    pdf = tex_path.with_suffix(".pdf")
+    if not pdf.is_file():
+        pytest.fail(f"{pdf} is missing: build with TeX installed (make) so output/ holds the PDFs")
+    return pdf
+
+
+def part_regions(text: str, problems: list[dict]) -> list[tuple[dict, dict, str]]:
+    """(problem, part, text of that part) in document order; fails if a part is missing or out of order."""
+    anchors = []
+    position = 0
+    for problem in problems:
+        # Past the table of contents: each problem's statement opens with "Problem."
+        position = text.find("Problem.", position)
+        assert position >= 0, f"{problem['problem']}: statement missing or out of order in the PDF text"
+        for part in problem["parts"]:
+            heading = f"Part ({part['id']})"
+            found = text.find(heading, position)
+            assert found >= 0, f"{problem['problem']}: {heading} missing or out of order in the PDF text"
+            anchors.append((problem, part, found))
+            position = found + len(heading)
+    out = []
+    for index, (problem, part, start) in enumerate(anchors):
+        end = anchors[index + 1][2] if index + 1 < len(anchors) else len(text)
+        out.append((problem, part, text[start:end]))
+    return out
+
+
+@pytest.mark.parametrize("tex_path", TEX, ids=doc_id)
+def test_pdf_text_has_every_part_and_answer(tex_path):
+    text_ = pdftotext(committed_pdf(tex_path))
+    problems = records(tex_path)
+    whole = squash(text_)
+    for problem in problems:
+        assert squash(f"Problem {problem['problem']}: {problem['title']}") in whole
+        for piece in prose_pieces(problem["statement"]):
+            assert piece in whole, f"{problem['problem']}: statement text {piece!r} missing"
+    for problem, part, region in part_regions(text_, problems):
+        where = f"{problem['problem']}/{part['id']}"
+        flat = squash(region)
+        for piece in prose_pieces(part["prompt"]):
+            assert piece in flat, f"{where}: question text {piece!r} missing before the solution"
+        assert region.count("Answer.") == 1, f"{where}: expected one Answer label"
+        answer = region[region.index("Answer.") :]
+        mark = re.search(r"[✓≈] (proved|checked|sampled)", answer)
+        answer = answer[: mark.start()] if mark else answer
+        shown = Counter(c for c in answer if c.isascii() and c.isalnum())
+        missing = visible_alphanumerics(part["answer"]["latex"]) - shown
+        assert not missing, f"{where}: the answer formula is not all on the page (missing {dict(missing)})"
+        for piece in prose_pieces(part["answer"]["text"]):
+            assert piece in squash(answer), f"{where}: answer text {piece!r} missing"
+        for step in part["steps"]:
+            if "figure" in step:
+                for piece in prose_pieces(step["figure"]["description"]):
+                    assert piece in flat, f"{where}: figure description {piece!r} not with its part"
+
+
+@pytest.mark.parametrize("tex_path", TEX, ids=doc_id)
+def test_pdf_shows_every_verdict_with_a_legend_and_summary(tex_path):
+    text_ = pdftotext(committed_pdf(tex_path))
+    problems = records(tex_path)
+    assert "How to read these solutions" in text_
+    counts = Counter(
+        step["verdict"]["status"] for problem in problems for part in problem["parts"]
+        for step in part["steps"] if step["verdict"]
+    )
+    is_set = len(problems) > 1 or tex_path.stem == tex_path.parent.name
+    for status, mark in MARKS.items():
+        extra = 1 + (1 if is_set else 0)  # the legend, and the set's summary table heading
+        assert text_.count(mark) == counts[status.value] + extra, f"{mark}: not one per {status.value} step"
+    total = Counter()
+    for problem in problems:
+        total.update(problem["summary"])
+    line = f"{total['claims']} claims: {total['proved']} proved, {total['checked']} checked, {total['sampled']} sampled."
+    assert " ".join(line.split()) in " ".join(text_.split())
+
+
+@pytest.mark.parametrize("tex_path", TEX, ids=doc_id)
+def test_pdf_text_has_no_raw_latex(tex_path):
+    text_ = pdftotext(committed_pdf(tex_path))
+    leaks = sorted(set(re.findall(r"\\[A-Za-z]+|\\VAR|\\BLOCK|\$|\{\}", text_)))
+    assert not leaks, f"raw LaTeX in the PDF text: {leaks}"
+
+
+@pytest.mark.parametrize("tex_path", TEX, ids=doc_id)
+def test_pages_render_for_review(tex_path):
+    require("pdftoppm", POPPLER_INSTALL)
+    from matplotlib.image import imread
+
+    pdf = committed_pdf(tex_path)
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
+        ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout).group(1))
+    target = review_dir("pdf")
+    stem = f"{tex_path.parent.name}-{tex_path.stem}"
+    for old in target.glob(f"{stem}-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(target / stem)], check=True)
+    images = sorted(target.glob(f"{stem}-*.png"))
+    assert len(images) == pages
+    for image in images:
+        assert imread(image).std() > 0.01, f"{image.name} is blank"
+
+
+# -- layout of wide material: a synthetic problem with what later problems bring -----------
+
+
+def _stress_problem() -> Problem:
+    n = Symbol("n", integer=True, positive=True)
+    x = MatrixSymbol("x", n, 1)
+    z = Symbol("z", real=True)
+    terms = [Symbol(f"a_{i}") * Symbol(f"x_{i}") ** 2 for i in range(1, 26)]
+    long_sum = sum(terms[1:], terms[0])
+    wide = Matrix(3, 16, lambda i, j: Symbol(f"w_{i + 1}{j + 1}"))
+    relu = Piecewise((z, z > 0), (0, True))
+    chain = EqChain(Symbol("y"), long_sum, long_sum.subs(Symbol("a_1"), 2), long_sum.subs(Symbol("a_2"), 3))
+    proved = Verdict(Status.PROVED, "synthetic")
+    figure = Figure("stress-line", lambda ax: ax.plot([0, 1], [0, 1]), text("A line through {} and 1.", z))
+    steps = (
+        Step(Kind.INTERPRETATION, "", text("The sum {} has many terms and runs across lines in prose.", long_sum)),
+        Step(Kind.STEP, "A long chain", text("The chain:"), display=(chain,), verdict=proved),
+        Step(Kind.STEP, "A wide matrix", text("Sixteen columns:"), display=(Equation(Symbol("W"), wide),), verdict=proved),
+        Step(Kind.STEP, "Cases", text("A ReLU:"), display=(Equation(Symbol("r"), relu),), verdict=proved),
+        Step(Kind.NOTE, "Aside", text("A note about {} with a formula:", x), display=(Equation(Symbol("y"), long_sum),)),
+        Step(Kind.FIGURE, "Sketch", text("The sketch:"), figure=figure),
+        Step(Kind.ANSWER, "", text("So"), display=(Boxed(Equation(Symbol("y"), long_sum)),), verdict=proved),
+    )
+    part = Part("a", text("Show the long identity for {}.", x), steps)
+    return Problem("stress-set", "s1", "Wide material", text("Let {} be a vector.", x), (part,), {x: r"\mathbf{x}"})
+
+
+def test_wide_formulas_are_fitted_not_overfull(tmp_path):
+    problem = _stress_problem()
+    figures = tmp_path / "figures"
+    save(problem.parts[0].steps[5].figure, figures)
+    tex = render_problem(problem, "tex", {"stress-line": {"svg": "figures/stress-line.svg", "pdf": "figures/stress-line.pdf"}})
+    pdf, log = compile_tex(tex, tmp_path / "work", figures)
+    assert not overfull_boxes(log, tex)
+    # The wide matrix and the boxed long sum cannot break, so they are scaled; nothing else.
+    assert len(scaled_displays(log)) >= 2
+    assert "figures/stress-line.pdf" in log
+    text_ = pdftotext(pdf)
+    assert "Note — Aside." in text_ and "Answer." in text_ and "What the figure shows:" in text_
