@@ -11,17 +11,20 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from derive.cache import Cache
 from derive.errors import RenderError, ToolMissingError, UsageError, VerificationFailed
-from derive.model import Problem, ProblemSet
+from derive.model import Problem, ProblemSet, Verdict
+from derive.parallel import run_all
 from derive.registry import build_problem, get_set, resolve, sets
 from derive.render import FORMATS as TEXT_FORMATS
 from derive.render import render_problem, render_set
 from derive.render.figures import figures_of, save
-from derive.verify import failures, verify_problem
+from derive.verify import DEFAULT_TIME_LIMIT, check, failures, verify_problem
 
 FORMATS = TEXT_FORMATS + ("pdf",)
 DEFAULT_FORMATS = TEXT_FORMATS
@@ -34,6 +37,7 @@ class BuildReport:
 
     written: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    from_cache: bool = False  # the documents were restored: nothing was verified or rendered
 
 
 def parse_formats(spec: str | Iterable[str] | None) -> list[str]:
@@ -80,19 +84,74 @@ def _selected(targets: list[str] | None) -> list[tuple[str, str, tuple[str, ...]
     return chosen
 
 
+def _check_task(task: tuple[object, float | None]) -> Verdict:
+    claim, time_limit = task
+    return check(claim, time_limit)  # type: ignore[arg-type]
+
+
 def verify_targets(
-    targets: list[str] | None, progress: Callable[[str], None] | None = None
+    targets: list[str] | None,
+    progress: Callable[[str], None] | None = None,
+    *,
+    cache: Cache | None = None,
+    jobs: int = 1,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+    tick: Callable[[int, int], None] | None = None,
 ) -> list[Problem]:
-    """Load and verify what the targets select."""
-    out = []
+    """Load and verify what the targets select.
+
+    Verdicts come from ``cache`` when it holds them; the other claims are verified on up
+    to ``jobs`` processes, each stopped after ``time_limit`` seconds (then ``undecided``).
+    ``progress`` receives a line as each problem is done, ``tick(done, total)`` a call
+    as each claim is decided.
+    """
+    problems = []
     for set_id, problem_id, parts in _selected(targets):
-        if progress:
-            progress(f"verifying {set_id}/{problem_id}")
         problem = build_problem(set_id, problem_id)
-        if parts is not None:
-            problem = problem.only(list(parts))
-        out.append(verified(problem))
-    return out
+        problems.append(problem if parts is None else problem.only(list(parts)))
+    # One slot per claim: (problem, part, step index within the part).
+    slots = [(p, q, index - 1) for p, pr in enumerate(problems) for q, part in enumerate(pr.parts) for index, _ in part.claims()]
+    claims = [problems[p].parts[q].steps[k].claim for p, q, k in slots]
+    keys = [cache.key(c) if cache else None for c in claims]
+    verdicts: list[Verdict | None] = [cache.get(key) if cache else None for key in keys]
+    # Claims still to verify, grouped so that identical claims (same key) are verified once.
+    groups: dict[object, list[int]] = {}
+    for i, verdict in enumerate(verdicts):
+        if verdict is None:
+            groups.setdefault(keys[i] if keys[i] is not None else ("slot", i), []).append(i)
+    todo = list(groups.values())
+    left = Counter(p for p, _, _ in slots)
+    claims_of = Counter(left)
+    decided = 0
+
+    def settle(indices: list[int]) -> None:
+        nonlocal decided
+        decided += len(indices)
+        if tick and slots:
+            tick(decided, len(slots))
+        for i in indices:
+            p = slots[i][0]
+            left[p] -= 1
+            if left[p] == 0 and progress:
+                progress(f"verified {problems[p].target} ({claims_of[p]} claims)")
+
+    settle([i for i, v in enumerate(verdicts) if v is not None])
+
+    def arrived(n: int, verdict: Verdict) -> None:
+        for i in todo[n]:
+            verdicts[i] = verdict
+        if cache:
+            cache.put(keys[todo[n][0]], verdict)
+        settle(todo[n])
+
+    run_all(_check_task, [(claims[group[0]], time_limit) for group in todo], jobs, arrived)
+    steps = {(p, q): list(part.steps) for p, pr in enumerate(problems) for q, part in enumerate(pr.parts)}
+    for (p, q, k), verdict in zip(slots, verdicts):
+        steps[p, q][k] = replace(steps[p, q][k], verdict=verdict)
+    return [
+        replace(pr, parts=tuple(replace(part, steps=tuple(steps[p, q])) for q, part in enumerate(pr.parts)))
+        for p, pr in enumerate(problems)
+    ]
 
 
 def build(
@@ -100,13 +159,28 @@ def build(
     formats: Iterable[str] | str | None = None,
     out: Path | str = "output",
     progress: Callable[[str], None] | None = None,
+    *,
+    cache: Cache | None = None,
+    jobs: int = 1,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+    tick: Callable[[int, int], None] | None = None,
 ) -> BuildReport:
-    """Verify and write documents; raises :class:`VerificationFailed` before writing anything."""
+    """Verify and write documents; raises :class:`VerificationFailed` before writing anything.
+
+    With a ``cache``, a build whose selection, formats and sources are unchanged since a
+    cached build restores those documents without verifying or rendering; otherwise
+    cached verdicts are reused claim by claim (see :mod:`derive.cache`).
+    """
     fmts = parse_formats(formats)
     out = Path(out)
     if "pdf" in fmts:
         require_tex()
-    problems = verify_targets(targets, progress)
+    documents = cache.document_key(_selected(targets), fmts) if cache else None
+    if cache and documents:
+        restored = cache.restore(documents, out)
+        if restored is not None:
+            return BuildReport(written=restored, from_cache=True)
+    problems = verify_targets(targets, progress, cache=cache, jobs=jobs, time_limit=time_limit, tick=tick)
     bad = failures(problems)
     if bad:
         raise VerificationFailed(bad)
@@ -139,6 +213,8 @@ def build(
                 report.written.append(write_atomic(directory / "index.md", render_set(problem_set, "md", files)))
             else:
                 report.written.append(write_atomic(directory / f"{spec.id}.{fmt}", render_set(problem_set, fmt, files)))
+    if cache and documents:
+        cache.store(documents, out, report.written)
     return report
 
 

@@ -10,6 +10,17 @@ from sympy import IndexedBase, MatrixSymbol, Symbol
 from derive.model import Part, Problem
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_user_cache(tmp_path_factory):
+    """Tests never read or write the user's cache; by default they verify uncached
+    (tests/test_cache.py turns the cache on where it is the subject)."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("DERIVE_CACHE_DIR", str(tmp_path_factory.mktemp("derive-cache")))
+    patch.setenv("DERIVE_CACHE", "off")
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def sym():
     """Symbols used across tests: n×1 vectors x, c; n×n A; m×n B; indices."""
