@@ -27,6 +27,7 @@ Random exact points of a chart are used only to *refute* (:func:`sample_points`)
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from sympy import (
     Eq,
     Expr,
     GreaterThan,
+    Heaviside,
     Integer,
     LessThan,
     Limit,
@@ -101,11 +103,13 @@ def unfold(expr: Basic, defs: tuple[tuple[Basic, Basic], ...]) -> Basic:
 
 
 def prepare(expr: Basic, defs: tuple[tuple[Basic, Basic], ...] = ()) -> Basic:
-    """Definitions unfolded; derivatives and substitutions computed; ReLU, indicator and
-    ``Abs`` written as ``Piecewise``. Limits stay unevaluated (they are taken per case)."""
+    """Definitions unfolded; derivatives and substitutions computed; ReLU, indicator,
+    ``Heaviside`` and ``Abs`` written as ``Piecewise``. Limits stay unevaluated (they are
+    taken per case)."""
     expr = unfold(sympify(expr), defs)
     expr = expr.replace(lambda e: isinstance(e, (Derivative, Subs)) and not e.has(Limit), lambda e: e.doit())
     expr = as_piecewise(expr)
+    expr = expr.replace(lambda e: isinstance(e, Heaviside), lambda e: e.rewrite(Piecewise))
     return expr.replace(lambda e: isinstance(e, Abs), lambda e: Piecewise((e.args[0], e.args[0] >= 0), (-e.args[0], True)))
 
 
@@ -485,9 +489,12 @@ def equation_chart(atoms: list[Atom], frozen: set[Symbol] = frozenset()) -> Char
 # -- exact random points (refutation only) -----------------------------------------------------
 
 
+_SCALES = (Rational(1, 64), Rational(1, 8), Integer(1), Integer(8), Integer(64))
+
+
 def _value(symbol: Basic, rng: random.Random) -> Rational:
-    num, den = rng.randint(1, 24), rng.randint(1, 8)
-    value = Rational(num, den)
+    # Several orders of magnitude: a sign change often needs one parameter to dominate.
+    value = Rational(rng.randint(1, 12), rng.randint(1, 6)) * rng.choice(_SCALES)
     if is_param(symbol):
         if not symbol.is_positive and rng.random() < 0.25:
             return Integer(0)
@@ -495,17 +502,35 @@ def _value(symbol: Basic, rng: random.Random) -> Rational:
     return value if rng.random() < 0.5 else -value
 
 
+def _corners(unknowns: list[Basic]) -> Iterator[dict[Basic, Rational]]:
+    """Every unknown at a small, unit or large value (few unknowns only)."""
+    levels = (Rational(1, 32), Integer(1), Integer(32))
+    if len(unknowns) > 4:
+        return
+    for combo in itertools.product(levels, repeat=len(unknowns)):
+        yield dict(zip(unknowns, combo))
+
+
 def sample_points(
     chart: Chart, variables: set[Symbol], count: int, rng: random.Random
 ) -> Iterator[dict[Symbol, Expr]]:
-    """Exact random points of the chart's case, in the original ``variables``."""
+    """Exact points of the chart's case, in the original ``variables``: the corners of the
+    parameter orthant first (when there are few parameters), then random points."""
     solved = {v for v, _ in chart.steps}
     unknowns = list(chart.params) + sorted(set(chart.free) | (set(variables) - solved), key=str)
+    signed = [u for u in unknowns if is_param(u)]
+    free = [u for u in unknowns if not is_param(u)]
+    if not free:
+        for values in _corners(signed):
+            try:
+                yield chart.point(values)
+            except ZeroDivisionError:  # pragma: no cover - a chart's denominators have a proved sign
+                continue
     for _ in range(count):
         values = {s: _value(s, rng) for s in unknowns}
         try:
             yield chart.point(values)
-        except ZeroDivisionError:  # pragma: no cover - a chart's denominators have a proved sign
+        except ZeroDivisionError:
             continue
 
 

@@ -58,7 +58,8 @@ from derive.verify.regions import (
     sign_of,
 )
 
-SAMPLES_PER_CASE = 60
+SAMPLES_PER_CASE = 120
+QUICK_SAMPLES = 30
 
 _RELATIONS = {StrictGreaterThan: "gt", GreaterThan: "ge", StrictLessThan: "lt", LessThan: "le", Eq: "eq", Ne: "ne"}
 
@@ -148,6 +149,17 @@ def _decide(
         variables |= item.free_symbols
     variables -= frozen
 
+    rng = random.Random(0)
+
+    def counterexample(chart: Chart, count: int) -> Verdict | None:
+        for point in sample_points(chart, variables, count, rng):
+            if not region_holds(region, point):
+                continue
+            if statement(goals, point) is False:
+                where = f"at {format_point(point)}" if point else "as stated (no free variables)"
+                return Verdict(Status.REFUTED, "exact point of the region", f"fails {where}")
+        return None
+
     proved = empty = 0
     open_charts: list[Chart] = []
     unsettled: list[str] = []
@@ -174,12 +186,23 @@ def _decide(
             if verdict is False:
                 outcome = "false"
                 break
+            if len(seen) == 1:
+                # Not proved on the first chart: a quick look for a counterexample before
+                # trying other charts (a false claim is then refuted early).
+                found = counterexample(chart, QUICK_SAMPLES)
+                if found is not None:
+                    return found
         if outcome == "empty":
             empty += 1
         elif outcome == "proved":
             proved += 1
         else:
             open_charts.extend(seen[:2])
+            if not seen:
+                # No chart: sample on the case's equations alone and filter by the region.
+                fallback = equation_chart(case.atoms, frozen)
+                if fallback is not None:
+                    open_charts.append(fallback)
             atoms = " ∧ ".join(f"{g} {'>' if k == POS else '>=' if k == NONNEG else '='} 0" for g, k in case.atoms)
             unsettled.append(atoms or "(no conditions)")
     if not unsettled:
@@ -188,13 +211,10 @@ def _decide(
         detail = " | ".join(dict.fromkeys(charts_used))
         return Verdict(Status.PROVED, method, detail[:400])
 
-    rng = random.Random(0)
     for chart in open_charts:
-        for point in sample_points(chart, variables, SAMPLES_PER_CASE, rng):
-            if not region_holds(region, point):
-                continue
-            if statement(goals, point) is False:
-                return Verdict(Status.REFUTED, "exact point of the region", f"fails at {format_point(point)}")
+        found = counterexample(chart, SAMPLES_PER_CASE)
+        if found is not None:
+            return found
     if not open_charts:
         return Verdict(Status.UNDECIDED, how, "no chart found for case(s): " + "; ".join(unsettled)[:300])
     return Verdict(

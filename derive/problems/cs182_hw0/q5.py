@@ -36,7 +36,7 @@ from sympy import (
     oo,
 )
 
-from derive.claims import Equal, EqualOn, IffOn, Sign
+from derive.claims import EqualOn, IffOn, Sign
 from derive.model import Figure, Kind, Part, Problem, Step, Text, text
 from derive.notation import Boxed, Element, Equation, RealSpace, Relation, Tuple_
 from derive.ops import Entry
@@ -171,33 +171,37 @@ def _relu_line(wv: float, bv: float, ts: list[float]) -> list[float]:
 
 
 def _draw_example(ax, ex: Example, title: str) -> None:
-    """φ before (solid) and after (dashed) the step; elbows, point and motion marked."""
-    W, B, X, L = _f(ex.w), _f(ex.b), _f(ex.x), _f(ex.lam)
+    """φ before (solid) and after (dashed) the step; elbows, pivot, point and motion marked."""
+    W, B, X = _f(ex.w), _f(ex.b), _f(ex.x)
     Wn, Bn = _f(ex.w_new), _f(ex.b_new)
     E, En = _f(ex.elbow), _f(ex.elbow_new)
     Y, P = _f(ex.y), _f(ex.prediction)
-    lo = min(E, En, X) - 1.5
-    hi = max(E, En, X) + 1.5
+    moved = ex.elbow_new != ex.elbow
+    pivot = -1 / X if ex.gate else None
+    marks = [E, En, X] + ([pivot] if pivot is not None else [])
+    lo, hi = min(marks) - 1.5, max(marks) + 1.5
     ts = [lo + (hi - lo) * k / 400 for k in range(401)]
     ax.axhline(0.0, color="0.6", linewidth=0.8)
     ax.plot(ts, _relu_line(W, B, ts), color="tab:blue", linewidth=2.0, label=r"$\phi$ before the step")
     ax.plot(ts, _relu_line(Wn, Bn, ts), color="tab:orange", linewidth=2.0, linestyle="--", label=r"$\phi$ after the step")
+    if pivot is not None:
+        ax.axvline(pivot, color="0.4", linestyle="-.", linewidth=0.9, label=f"pivot -1/x = {-1 / ex.x}")
     ax.axvline(E, color="tab:blue", linestyle=":", linewidth=1.0)
-    ax.plot([E], [0.0], marker="o", markersize=7, color="tab:blue", label=f"old elbow e = {ex.elbow}")
-    moved = ex.elbow_new != ex.elbow
+    old_label = f"old elbow e = {ex.elbow}" if moved else f"elbow e = e' = {ex.elbow}"
+    ax.plot([E], [0.0], marker="o", markersize=7, color="tab:blue", linestyle="none", label=old_label)
     if moved:
         ax.axvline(En, color="tab:orange", linestyle=":", linewidth=1.0)
-        ax.plot([En], [0.0], marker="s", markersize=7, color="tab:orange", label=f"new elbow e' = {ex.elbow_new}")
+        ax.plot([En], [0.0], marker="s", markersize=7, color="tab:orange", linestyle="none", label=f"new elbow e' = {ex.elbow_new}")
     top = max(_relu_line(W, B, [lo, hi]) + _relu_line(Wn, Bn, [lo, hi]) + [P, 1.0])
-    bottom = min(Y, 0.0) - 0.6
+    bottom = min(Y, 0.0) - 0.9
     if moved:
         ax.annotate(
             "",
-            xy=(En, bottom + 0.3),
-            xytext=(E, bottom + 0.3),
+            xy=(En, bottom + 0.55),
+            xytext=(E, bottom + 0.55),
             arrowprops={"arrowstyle": "->", "color": "black", "linewidth": 1.5},
         )
-        ax.text((E + En) / 2, bottom + 0.38, "elbow moves", ha="center", va="bottom", fontsize=8)
+        ax.text((E + En) / 2, bottom + 0.42, "elbow moves", ha="center", va="top", fontsize=8)
     ax.plot([X, X], [Y, P], color="tab:red", linewidth=1.0)
     ax.plot([X], [Y], marker="o", markersize=7, color="black", linestyle="none", label=f"training point (x, y) = ({ex.x}, {ex.y})")
     ax.plot([X], [P], marker="x", markersize=9, color="tab:red", linestyle="none", label=r"prediction $\phi(x)$ = " + f"{ex.prediction}")
@@ -206,12 +210,12 @@ def _draw_example(ax, ex: Example, title: str) -> None:
     ax.set_xlabel("input t")
     ax.set_ylabel(r"$\phi(t)$")
     ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=7, loc="upper left" if ex.w < 0 else "upper center")
+    ax.legend(fontsize=7, loc="best", framealpha=0.9)
 
 
 def _example_figure(name: str, ex: Example, title: str, motion: Text) -> Figure:
     move = (
-        text("The arrow under the axis points from e to e'; ")
+        text("The arrow under the axis points from e to e'. ")
         if ex.elbow_new != ex.elbow
         else text("The dashed line coincides with the solid one: nothing moves. ")
     )
@@ -222,7 +226,7 @@ def _example_figure(name: str, ex: Example, title: str, motion: Text) -> Figure:
             "vertical line). Dashed orange: φ after the step, {}",
             Equation(phi(t), ReLU(ex.w * t + ex.b)),
             ex.elbow,
-            Equation(Symbol("phi_new"), ReLU(ex.w_new * t + ex.b_new)),
+            ReLU(ex.w_new * t + ex.b_new),
         )
         + (text(", with its elbow e' = {} (orange square, dotted line). ", ex.elbow_new) if ex.elbow_new != ex.elbow else text(". "))
         + text(
@@ -231,6 +235,11 @@ def _example_figure(name: str, ex: Example, title: str, motion: Text) -> Figure:
             ex.x,
             ex.y,
             ex.prediction,
+        )
+        + (
+            text("The dash-dotted grey line is the pivot t = −1/x = {}, where the step leaves the pre-activation unchanged. ", -1 / ex.x)
+            if ex.gate
+            else ()
         )
         + move
         + motion
@@ -395,7 +404,7 @@ def part_a() -> Part:
                 "SymPy differentiates max(z, 0) to the Heaviside step, whose value at 0 is 1/2; that would "
                 "silently change the convention at the kink:"
             ),
-            claim=Equal(Subs(Derivative(Max(z, 0), z), z, 0), Rational(1, 2)),
+            claim=EqualOn(Subs(Derivative(Max(z, 0), z), z, 0), Rational(1, 2)),
         ),
         Step(
             Kind.ANSWER,
@@ -435,7 +444,7 @@ LEAD_B = text(
     "{} with step size {}. Describe what happens to the slope and to the elbow, and draw φ, the elbow, the point "
     "and the change.",
     Equation(phi(x) - y, 1),
-    Equation(Symbol("p'"), Symbol("p") - lam * Derivative(ell, Symbol("p"))),
+    Equation(Symbol("p'"), Symbol("p") - lam * Derivative(Function("ell")(Symbol("p")), Symbol("p"))),
     lam > 0,
 )
 
@@ -641,8 +650,9 @@ def part_b_ii() -> Part:
             "The case does not decide the direction",
             text(
                 "The numerator factor w − bx has no fixed sign in this case (b may be large and positive), so "
-                "no single direction holds for all parameters the case allows. The verifier refutes both "
-                "'always right' and 'always left' with exact points; the next steps give the exact condition."
+                "no single direction holds for all parameters the case allows: the first two worked examples "
+                "below both satisfy the case and move the elbow in opposite directions. The next steps give the "
+                "exact condition instead."
             ),
         ),
         Step(
