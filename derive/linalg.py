@@ -364,6 +364,18 @@ def _peel_inverses(expr: Basic, invertible_square: Callable[[Basic], bool]) -> B
     return expr.replace(lambda e: isinstance(e, Inverse), one)
 
 
+def _expand_powers(expr: Basic) -> Basic:
+    """(ABC)^k = ABC·ABC·… for a positive integer k, so that cancellations inside can happen."""
+
+    def one(power: MatPow) -> Basic:
+        k = sympify(power.exp)
+        if k.is_Integer and k > 1 and isinstance(power.base, MatMul):
+            return MatMul(*([power.base] * int(k)))
+        return power
+
+    return expr.replace(lambda e: isinstance(e, MatPow), one)
+
+
 def _zero_blocks(expr: Basic) -> Basic:
     """A block matrix whose blocks are all zero is the zero matrix of its shape."""
 
@@ -455,7 +467,7 @@ def normalize(
     square_orth = set(orth) | {q.T for q in orth}
     for _ in range(rounds):
         before = expr
-        expr = expr.doit().expand().doit()
+        expr = _expand_powers(expr.doit()).expand().doit()
         expr = _drop_pairs(expr, orth).xreplace(transposes)
         expr = _peel_inverses(expr, lambda a: a in square_orth).xreplace(transposes)
         if blocks:
@@ -591,6 +603,10 @@ class FullColumnRank(Fact):
 
     matrix: MatrixSymbol
 
+    def rewrite(self, expr: Basic) -> Basic:
+        # The fact licenses the inverse of the Gram product; the algebra is plain normalisation.
+        return normalize(expr)
+
     def admits(self, dims: Mapping[Symbol, int]) -> bool:
         m, n = (_at(s, dims) for s in self.matrix.shape)
         return not (m.is_Integer and n.is_Integer) or bool(m >= n)
@@ -604,6 +620,10 @@ class FullRowRank(Fact):
     """rank X = m for an m×n X (so XXᵀ is positive definite). Instances: generic symbolic entries."""
 
     matrix: MatrixSymbol
+
+    def rewrite(self, expr: Basic) -> Basic:
+        # The fact licenses the inverse of the Gram product; the algebra is plain normalisation.
+        return normalize(expr)
 
     def admits(self, dims: Mapping[Symbol, int]) -> bool:
         m, n = (_at(s, dims) for s in self.matrix.shape)

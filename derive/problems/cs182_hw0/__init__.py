@@ -7,6 +7,7 @@ SET = SetSpec(
     title="Deep Neural Networks, Homework 0 (problems 2–5)",
     problems=(
         ("q2", "derive.problems.cs182_hw0.q2"),
+        ("q3", "derive.problems.cs182_hw0.q3"),
         ("q5", "derive.problems.cs182_hw0.q5"),
     ),
 )

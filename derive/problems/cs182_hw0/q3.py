@@ -1,0 +1,951 @@
+"""Problem 3 — least squares (tall X) and the minimum-norm solution (wide X) through the SVD.
+
+Every claim is decided by the verifier, never restated from a derivation:
+
+* calculus steps (gradients, Hessians, the Lagrangian) are recomputed by SymPy's matrix
+  calculus in the course's numerator layout;
+* the SVD substitutions are proved for symbolic sizes by :class:`derive.linalg.SVD`
+  (UᵀU = I, VᵀV = I, and the exact block model Σ = [D; 0] or [D 0]) and cross-checked
+  on exact instances (Cayley-transform U and V, symbolic σ_i > 0);
+* "minimizes", "minimum-norm", "unique solution", "invertible", "singular" are claims
+  of :mod:`derive.linalg` with their own checkers (gradient + positive definite
+  Hessian; feasibility + row space / null space; affine with invertible coefficient;
+  structural reasons plus exact determinants).
+"""
+
+from __future__ import annotations
+
+from sympy import (
+    BlockMatrix,
+    Identity,
+    ImmutableMatrix,
+    Integer,
+    Inverse,
+    MatAdd,
+    MatMul,
+    MatrixSymbol,
+    Rational,
+    Symbol,
+    Transpose,
+    ZeroMatrix,
+)
+
+from derive.claims import Chain, Equal, Given, HasShape
+from derive.linalg import (
+    SVD,
+    Dimensions,
+    FullColumnRank,
+    FullRowRank,
+    Invertible,
+    Minimizer,
+    MinNormSolution,
+    OneByOne,
+    PositiveDefinite,
+    Singular,
+    Tall,
+    UniqueSolution,
+    Wide,
+)
+from derive.model import Kind, Part, Problem, Step, text
+from derive.notation import Boxed, Diag, Element, Equation, RealSpace, Relation
+from derive.ops import Jacobian, SqNorm
+
+# -- symbols -----------------------------------------------------------------------------------
+
+m = Symbol("m", integer=True, positive=True)
+n = Symbol("n", integer=True, positive=True)
+X = MatrixSymbol("X", m, n)
+y = MatrixSymbol("y", m, 1)
+w = MatrixSymbol("w", n, 1)
+lam = MatrixSymbol("lambda", m, 1)  # Lagrange multipliers, one per equation of Xw = y
+v = MatrixSymbol("v", n, 1)  # a direction in the null space of X
+U = MatrixSymbol("U", m, m)
+V = MatrixSymbol("V", n, n)
+S = MatrixSymbol("Sigma", m, n)
+Sd = MatrixSymbol("Sigma_dagger", n, m)  # the statement's Σ†
+D_TALL = MatrixSymbol("D", n, n)  # diag(σ_1, …, σ_n) when m > n
+D_WIDE = MatrixSymbol("D", m, m)  # diag(σ_1, …, σ_m) when m < n
+W_STAR = MatrixSymbol("w_star", n, 1)  # display name of the solution
+A = MatrixSymbol("A", n, m)  # (c): the left inverse
+B = MatrixSymbol("B", n, m)  # (f): the right inverse
+L = Symbol("L")  # display name of the Lagrangian
+
+SYMBOLS = {
+    y: r"\mathbf{y}",
+    w: r"\mathbf{w}",
+    v: r"\mathbf{v}",
+    lam: r"\boldsymbol{\lambda}",
+    Sd: r"{\Sigma^{\dagger}}",
+    W_STAR: r"{\mathbf{w}^{*}}",
+}
+
+SIGMA_1 = Symbol("sigma_1", positive=True)
+SIGMA_N = Symbol("sigma_n", positive=True)
+SIGMA_M = Symbol("sigma_m", positive=True)
+
+# -- facts -------------------------------------------------------------------------------------
+
+TALL = Given((Tall(X), FullColumnRank(X)))
+WIDE = Given((Wide(X), FullRowRank(X)))
+SVD_TALL_FACT = SVD(X, U, S, V, D_TALL, Sd)
+SVD_WIDE_FACT = SVD(X, U, S, V, D_WIDE, Sd)
+SVD_TALL = Given((SVD_TALL_FACT,)) + TALL
+SVD_WIDE = Given((SVD_WIDE_FACT,)) + WIDE
+
+# -- expressions shared by the parts ---------------------------------------------------------------
+
+RESIDUAL = X * w - y
+OBJECTIVE = SqNorm(RESIDUAL)
+LS = MatMul(Inverse(MatMul(X.T, X)), X.T, y)  # (XᵀX)⁻¹Xᵀy
+MIN_NORM = MatMul(X.T, Inverse(MatMul(X, X.T)), y)  # Xᵀ(XXᵀ)⁻¹y
+PINV_SOLUTION = MatMul(V, Sd, U.T, y)  # VΣ†Uᵀy
+SVD_X = MatMul(U, S, V.T)
+LEFT = MatMul(Inverse(MatMul(X.T, X)), X.T)  # A
+RIGHT = MatMul(X.T, Inverse(MatMul(X, X.T)))  # B
+
+
+def _zero(rows, cols) -> ZeroMatrix:
+    return ZeroMatrix(rows, cols)
+
+
+def _step(title: str, words, claim=None, display=()) -> Step:
+    return Step(Kind.STEP, title, words, display=tuple(display), claim=claim)
+
+
+def _note(title: str, words, claim=None, display=()) -> Step:
+    return Step(Kind.NOTE, title, words, display=tuple(display), claim=claim)
+
+
+# -- (a) ---------------------------------------------------------------------------------------------
+
+
+def part_a() -> Part:
+    expanded_4 = MatAdd(
+        MatMul(w.T, X.T, X, w), -MatMul(w.T, X.T, y), -MatMul(y.T, X, w), MatMul(y.T, y), evaluate=False
+    )
+    expanded = MatAdd(MatMul(w.T, X.T, X, w), MatMul(-2, y.T, X, w), MatMul(y.T, y), evaluate=False)
+    gram = MatMul(X.T, X)
+    quad = MatMul(w.T, gram, w)
+    linear = MatMul(y.T, X, w)
+    gradient_row = MatAdd(MatMul(2, w.T, X.T, X), MatMul(-2, y.T, X), evaluate=False)
+    steps = (
+        Step(
+            Kind.INTERPRETATION,
+            "Interpretation",
+            text(
+                "Data: {} with {} (more rows than columns), labels {}, weights {}. The residual {} is a column "
+                "vector in {}, and the objective {} is a scalar function of {}. ‖·‖ is the Euclidean norm, so "
+                "the objective is the inner product of the residual with itself:",
+                Element(X, RealSpace(m, n)),
+                Relation(m, "gt", n),
+                Element(y, RealSpace(m)),
+                Element(w, RealSpace(n)),
+                RESIDUAL,
+                RealSpace(m),
+                OBJECTIVE,
+                w,
+            ),
+            claim=Equal(OBJECTIVE, MatMul(RESIDUAL.T, RESIDUAL), TALL),
+        ),
+        Step(
+            Kind.METHOD,
+            "Method",
+            text(
+                "Normal equations by vector calculus in the numerator layout (problem 2): expand the objective, "
+                "differentiate term by term, set the derivative (a row vector) to zero and solve. Then the "
+                "second-order condition: the Hessian is constant and positive definite, so the objective is "
+                "strictly convex and the stationary point is its unique global minimizer."
+            ),
+        ),
+        _note(
+            "Rank assumption",
+            text(
+                "m > n alone does not make {} invertible (a repeated column gives m > n and a singular {}). "
+                "The solution assumes X has full column rank, {}, the generic case; then {} is invertible "
+                "because it is positive definite:",
+                gram,
+                gram,
+                FullColumnRank(X).statement(),
+                gram,
+            ),
+            claim=Invertible(gram, TALL),
+        ),
+        _step(
+            "Expand the objective",
+            text(
+                "Multiply out; the two cross terms are 1×1 matrices, and a 1×1 matrix equals its transpose, so "
+                "{} = {}:",
+                MatMul(w.T, X.T, y),
+                linear,
+            ),
+            claim=Chain((MatMul(RESIDUAL.T, RESIDUAL), expanded_4, expanded), Given((OneByOne(),))),
+        ),
+        _step(
+            "Shape of the derivative",
+            text(
+                "The objective is a scalar and {} a column vector in {}, so its derivative is a row vector:",
+                w,
+                RealSpace(n),
+            ),
+            claim=HasShape(Jacobian(expanded, w), Integer(1), n),
+        ),
+        _step(
+            "Differentiate the quadratic term",
+            text(
+                "Problem 2(d) with the n×n matrix {} gives {}; here {} is symmetric, so the two terms agree:",
+                gram,
+                MatMul(w.T, MatAdd(gram, Transpose(gram), evaluate=False)),
+                gram,
+            ),
+            claim=Chain(
+                (Jacobian(quad, w), MatMul(w.T, MatAdd(gram, Transpose(gram), evaluate=False)), MatMul(2, w.T, X.T, X))
+            ),
+        ),
+        _step(
+            "Differentiate the linear term",
+            text(
+                "{} is the inner product of {} with the constant vector {}, so problem 2(a) gives the transpose "
+                "of that vector:",
+                linear,
+                w,
+                MatMul(X.T, y),
+            ),
+            claim=Chain((Jacobian(linear, w), Transpose(MatMul(X.T, y)), MatMul(y.T, X))),
+        ),
+        _step(
+            "The derivative",
+            text("The constant {} contributes nothing; adding the terms:", MatMul(y.T, y)),
+            claim=Chain((Jacobian(expanded, w), gradient_row, MatMul(2, Transpose(RESIDUAL), X))),
+        ),
+        _step(
+            "Normal equations",
+            text(
+                "Setting the derivative to zero and transposing gives the normal equations {}. Their coefficient "
+                "{} is invertible (rank assumption), so they have exactly one solution:",
+                Equation(MatMul(gram, w), MatMul(X.T, y)),
+                gram,
+            ),
+            claim=UniqueSolution(gradient_row, _zero(1, n), w, LS, TALL),
+        ),
+        _step(
+            "Hessian",
+            text("Differentiating the transposed derivative once more gives a constant n×n matrix:"),
+            claim=Equal(Jacobian(gradient_row.T, w), MatMul(2, X.T, X)),
+        ),
+        _step(
+            "Positive definite",
+            text(
+                "For every nonzero {}: {}, and {} because X has full column rank. So the Hessian is positive "
+                "definite and the objective is strictly convex:",
+                v,
+                Equation(MatMul(v.T, X.T, X, v), SqNorm(MatMul(X, v))),
+                Relation(MatMul(X, v), "ne", _zero(m, 1)),
+            ),
+            claim=PositiveDefinite(MatMul(2, X.T, X), TALL),
+        ),
+        _note(
+            "What the normal equations say",
+            text(
+                "At the solution the residual is orthogonal to every column of X (this is the geometry of least "
+                "squares: {} is the orthogonal projection of {} onto the column space of X):",
+                MatMul(X, W_STAR),
+                y,
+            ),
+            claim=Equal(MatMul(X.T, MatAdd(y, -MatMul(X, LS))), _zero(n, 1), TALL),
+        ),
+        _note(
+            "Without full column rank",
+            text(
+                "If rank X < n, {} is singular: the normal equations still have solutions, but infinitely many "
+                "(any solution plus any vector of the null space of X), and every one of them minimizes the "
+                "objective. The formula below then does not apply; the minimum-norm minimizer is {} with the "
+                "pseudo-inverse of Σ (1/σ_i for the nonzero σ_i, 0 for the others). For example, with two equal "
+                "columns:",
+                gram,
+                PINV_SOLUTION,
+            ),
+            claim=Singular(MatMul(ImmutableMatrix([[1, 1], [1, 1], [1, 1]]).T, ImmutableMatrix([[1, 1], [1, 1], [1, 1]]))),
+        ),
+        Step(
+            Kind.ANSWER,
+            "Answer",
+            text("The unique minimizer (assuming rank X = n):"),
+            display=(Boxed(Equation(W_STAR, LS)),),
+            claim=Minimizer(OBJECTIVE, w, LS, TALL),
+        ),
+    )
+    prompt = text(
+        "First take {} (more data points than features: overdetermined). Find the {} that minimizes {}.",
+        Relation(m, "gt", n),
+        w,
+        OBJECTIVE,
+    )
+    return Part("a", prompt, steps)
+
+
+# -- Σ bookkeeping, shared by (b) and (e) ----------------------------------------------------------------
+
+
+def _bookkeeping(fact: SVD, given: Given) -> tuple[Step, ...]:
+    """The sizes of Σ, Σᵀ, ΣᵀΣ, ΣΣᵀ, Σ†, which products are square, which are invertible."""
+    blocks = fact.blocks()
+    sigma, pinv = blocks[S], blocks[Sd]
+    d = fact.D
+    k = d.shape[0]
+    tall = fact.tall
+    small, big = (n, m) if tall else (m, n)  # ΣᵀΣ is n×n, ΣΣᵀ is m×m
+    last = SIGMA_N if tall else SIGMA_M
+    gram_small = MatMul(S.T, S) if tall else MatMul(S, S.T)  # the invertible one
+    gram_big = MatMul(S, S.T) if tall else MatMul(S.T, S)  # the singular one
+    block_small = MatMul(sigma.T, sigma) if tall else MatMul(sigma, sigma.T)
+    block_big = MatMul(sigma, sigma.T) if tall else MatMul(sigma.T, sigma)
+    big_model = BlockMatrix([[d**2, _zero(k, big - k)], [_zero(big - k, k), _zero(big - k, big - k)]])
+    if tall:
+        pinv_form = MatMul(Inverse(MatMul(S.T, S)), S.T)
+        pinv_steps = (pinv_form, MatMul(Inverse(d**2), sigma.T), pinv, Sd)
+    else:
+        pinv_form = MatMul(S.T, Inverse(MatMul(S, S.T)))
+        pinv_steps = (pinv_form, MatMul(sigma.T, Inverse(d**2)), pinv, Sd)
+    shape_words = "tall" if tall else "wide"
+    return (
+        _step(
+            "Sizes",
+            text(
+                "Dimension bookkeeping for the {} case. Σ has the shape of X and Σ† the shape of Xᵀ; the two "
+                "Gram products of Σ are both square, of different sizes:",
+                Relation(m, "gt" if tall else "lt", n),
+            ),
+            claim=Dimensions(
+                (
+                    Element(S, RealSpace(m, n)),
+                    Element(S.T, RealSpace(n, m)),
+                    Element(MatMul(S.T, S), RealSpace(n, n)),
+                    Element(MatMul(S, S.T), RealSpace(m, m)),
+                    Element(Sd, RealSpace(n, m)),
+                ),
+                given,
+            ),
+        ),
+        _step(
+            "Σ in blocks",
+            text(
+                f"X is {shape_words} of full rank {{}}, so its {{}} singular values are all positive. They form "
+                f"the diagonal of {{}}, the top-left block of Σ, of size {{}}; the remaining {{}} "
+                f"{'rows' if tall else 'columns'} of Σ are zero:",
+                k,
+                k,
+                Equation(d, Diag(SIGMA_1, last)),
+                RealSpace(k, k),
+                big - k,
+            ),
+            claim=Equal(S, sigma, given),
+        ),
+        _step(
+            "Σ† in blocks",
+            text("Σ† has the shape of Σᵀ, with 1/σ_i in the same positions:"),
+            claim=Equal(Sd, pinv, given),
+        ),
+        _step(
+            f"{'ΣᵀΣ' if tall else 'ΣΣᵀ'} is {small}×{small} and invertible",
+            text(
+                "Multiplying the blocks (the zero block contributes nothing) and using {} (D is diagonal):",
+                Equation(d.T, d),
+            ),
+            claim=Chain((gram_small, block_small, MatMul(d.T, d) if tall else MatMul(d, d.T), d**2), given),
+        ),
+        _step(
+            "Its inverse exists",
+            text("{} = diag(σ_1², …) with every σ_i > 0, so its determinant is the product of the σ_i² > 0:", d**2),
+            claim=Invertible(gram_small, given),
+        ),
+        _step(
+            f"{'ΣΣᵀ' if tall else 'ΣᵀΣ'} is {big}×{big} but singular",
+            text(
+                "The other Gram product is square too, but its last {} {} and columns are zero (rank {} < {}), "
+                "so it has no inverse:",
+                big - k,
+                "rows",
+                k,
+                big,
+            ),
+            claim=Chain((gram_big, block_big, big_model), given),
+        ),
+        _step(
+            "Not invertible",
+            text("Its determinant vanishes:"),
+            claim=Singular(gram_big, given),
+        ),
+        _step(
+            "Σ† from the invertible product",
+            text(
+                "Hence the combination that appears below is exactly the statement's Σ† ({} = diag(1/σ_i)):",
+                Inverse(d),
+            ),
+            claim=Chain(pinv_steps, given),
+        ),
+    )
+
+
+def _svd_note() -> Step:
+    return _note(
+        "Reading of the statement",
+        text(
+            "\"Orthonormal\" U and V are read as orthogonal matrices: {} and {} (square with orthonormal columns, "
+            "so also {} and {}). \"Σ has the non-zero singular values on its diagonal\" and \"Σ† has 1/σ_i on its "
+            "diagonal\" presume every diagonal entry σ_i is nonzero, i.e. X has full rank min(m, n); that is the "
+            "reading used. For a rank-deficient X some σ_i = 0 and 1/σ_i is undefined: the Moore-Penrose "
+            "convention puts 0 there, and with that convention the formula below gives the minimum-norm "
+            "least-squares solution.",
+            Equation(MatMul(U.T, U), Identity(m)),
+            Equation(MatMul(V.T, V), Identity(n)),
+            Equation(MatMul(U, U.T), Identity(m)),
+            Equation(MatMul(V, V.T), Identity(n)),
+        ),
+    )
+
+
+# -- (b) ---------------------------------------------------------------------------------------------
+
+
+def part_b() -> Part:
+    given = SVD_TALL
+    t0 = LS
+    t1 = MatMul(Inverse(MatMul(Transpose(SVD_X), SVD_X)), Transpose(SVD_X), y)
+    t2 = MatMul(Inverse(MatMul(V, S.T, U.T, U, S, V.T)), V, S.T, U.T, y)
+    t3 = MatMul(Inverse(MatMul(V, S.T, S, V.T)), V, S.T, U.T, y)
+    t4 = MatMul(Inverse(V.T), Inverse(MatMul(S.T, S)), Inverse(V), V, S.T, U.T, y)
+    t5 = MatMul(V, Inverse(MatMul(S.T, S)), V.T, V, S.T, U.T, y)
+    t6 = MatMul(V, Inverse(MatMul(S.T, S)), S.T, U.T, y)
+    steps = (
+        Step(
+            Kind.INTERPRETATION,
+            "Interpretation",
+            text(
+                "Still {}. Full SVD: {}, {}, {}, and {}. Substitute it into the answer of (a) and simplify until "
+                "only U, V, Σ† and y remain.",
+                Relation(m, "gt", n),
+                Element(U, RealSpace(m, m)),
+                Element(S, RealSpace(m, n)),
+                Element(V, RealSpace(n, n)),
+                Element(Sd, RealSpace(n, m)),
+            ),
+        ),
+        Step(
+            Kind.METHOD,
+            "Method",
+            text(
+                "Substitute the SVD; use {} and {}, and invert a product only when every factor is square and "
+                "invertible. The dimension bookkeeping of Σ comes first, because it decides which products can be "
+                "inverted.",
+                Equation(MatMul(U.T, U), Identity(m)),
+                Equation(MatMul(V.T, V), Identity(n)),
+            ),
+        ),
+        _svd_note(),
+        *_bookkeeping(SVD_TALL_FACT, given),
+        _step("Substitute the SVD", text("Replace X by {}:", SVD_X), claim=Equal(t0, t1, given)),
+        _step(
+            "Transpose of a product",
+            text("{} (the order reverses):", Equation(Transpose(SVD_X), MatMul(V, S.T, U.T))),
+            claim=Equal(t1, t2, given),
+        ),
+        _step(
+            "Cancel U",
+            text("{} in the middle of the product:", Equation(MatMul(U.T, U), Identity(m))),
+            claim=Equal(t2, t3, given),
+        ),
+        _step(
+            "Invert a product of square factors",
+            text(
+                "{} is a product of three n×n invertible matrices (V is orthogonal, {} is invertible by the "
+                "bookkeeping), so its inverse is the product of the inverses in reverse order:",
+                MatMul(V, S.T, S, V.T),
+                MatMul(S.T, S),
+            ),
+            claim=Equal(t3, t4, given),
+        ),
+        _note(
+            "The tempting wrong step",
+            text(
+                "The same move on {} itself is not allowed: X is {} with m ≠ n, so {} does not exist and "
+                "{} cannot be split into inverses of X and its transpose. Only the square n×n factors of the SVD form "
+                "can be split.",
+                Inverse(MatMul(X.T, X)),
+                RealSpace(m, n),
+                Inverse(X),
+                Inverse(MatMul(X.T, X)),
+            ),
+            claim=HasShape(MatMul(X.T, X), n, n),
+        ),
+        _step(
+            "Inverse of an orthogonal matrix",
+            text("{} and {}:", Equation(Inverse(V), V.T), Equation(Inverse(V.T), V)),
+            claim=Equal(t4, t5, given),
+        ),
+        _step("Cancel V", text("{}:", Equation(MatMul(V.T, V), Identity(n))), claim=Equal(t5, t6, given)),
+        _step(
+            "Recognise Σ†",
+            text("By the bookkeeping, {}:", Equation(MatMul(Inverse(MatMul(S.T, S)), S.T), Sd)),
+            claim=Equal(t6, PINV_SOLUTION, given),
+        ),
+        Step(
+            Kind.ANSWER,
+            "Answer",
+            text("The least-squares solution, with the verifier checking again that it minimizes the objective:"),
+            display=(Boxed(Equation(W_STAR, PINV_SOLUTION)),),
+            claim=Minimizer(OBJECTIVE, w, PINV_SOLUTION, given),
+        ),
+    )
+    prompt = text("Plug in the SVD {} and simplify. Be careful with dimensions!", Equation(X, SVD_X))
+    return Part("b", prompt, steps)
+
+
+# -- (c) ---------------------------------------------------------------------------------------------
+
+
+def part_c() -> Part:
+    given = SVD_TALL
+    blocks = SVD_TALL_FACT.blocks()
+    sigma, pinv = blocks[S], blocks[Sd]
+    d = D_TALL
+    projector = MatMul(X, LEFT)
+    corner = BlockMatrix([[Identity(n), _zero(n, m - n)], [_zero(m - n, n), _zero(m - n, m - n)]])
+    steps = (
+        Step(
+            Kind.INTERPRETATION,
+            "Interpretation",
+            text(
+                "From (a) and (b), {} with {}. A is {}, and \"left-multiplying X by A\" is the product {}, "
+                "which is {}. The question is which identity it is (of which size), and what the product in the "
+                "other order, {}, is.",
+                Equation(W_STAR, MatMul(A, y)),
+                Equation(A, LEFT),
+                RealSpace(n, m),
+                MatMul(A, X),
+                RealSpace(n, n),
+                MatMul(X, A),
+            ),
+            claim=Chain((LEFT, MatMul(V, Sd, U.T)), given),
+        ),
+        Step(
+            Kind.METHOD,
+            "Method",
+            text("Multiply, in the normal-equations form and in the SVD form; then the other order."),
+        ),
+        _step(
+            "Left inverse",
+            text("The inverse of {} cancels it:", MatMul(X.T, X)),
+            claim=Chain((MatMul(LEFT, X), MatMul(Inverse(MatMul(X.T, X)), MatMul(X.T, X)), Identity(n)), TALL),
+        ),
+        _step(
+            "The same in the SVD form",
+            text("With {}, {}, and the bookkeeping product:", Equation(MatMul(U.T, U), Identity(m)), Equation(MatMul(V.T, V), Identity(n))),
+            claim=Chain(
+                (MatMul(MatMul(V, Sd, U.T), SVD_X), MatMul(V, Sd, S, V.T), MatMul(V, V.T), Identity(n)), given
+            ),
+        ),
+        _step(
+            "Σ†Σ is the n×n identity",
+            text("In blocks, only the invertible D meets its inverse:"),
+            claim=Chain((MatMul(Sd, S), MatMul(pinv, sigma), MatMul(Inverse(d), d), Identity(n)), given),
+        ),
+        _step(
+            "ΣΣ† is not the m×m identity",
+            text(
+                "In the other order the product is m×m, and its last m − n rows and columns are zero, because "
+                "Σ has only n columns:",
+            ),
+            claim=Chain((MatMul(S, Sd), MatMul(sigma, pinv), corner), given),
+        ),
+        _step(
+            "The other order",
+            text("So XA is U times that block matrix times Uᵀ:"),
+            claim=Chain((projector, MatMul(SVD_X, V, Sd, U.T), MatMul(U, S, Sd, U.T), MatMul(U, corner, U.T)), given),
+        ),
+        _step(
+            "XA is singular",
+            text("It has rank n < m, so it is not the m×m identity (no right inverse exists for a tall X):"),
+            claim=Singular(projector, given),
+        ),
+        _step(
+            "XA is a projection",
+            text("XA is idempotent, symmetric and fixes the columns of X; so it is the orthogonal projection onto the column space of X:"),
+            claim=Equal(MatMul(projector, projector), projector, TALL),
+        ),
+        _step(
+            "Symmetric",
+            text("The transpose of XA is XA:"),
+            claim=Equal(Transpose(projector), projector, TALL),
+        ),
+        _step(
+            "Fixes the columns of X",
+            text("Applied to X it returns X:"),
+            claim=Equal(MatMul(projector, X), X, TALL),
+        ),
+        Step(
+            Kind.ANSWER,
+            "Answer",
+            text(
+                "AX is the n×n identity, so A is a left inverse of X. In the other order XA is m×m, equal to "
+                "{} (the orthogonal projection onto the column space of X), singular, and not the m×m identity.",
+                MatMul(U, corner, U.T),
+            ),
+            display=(Boxed(Equation(MatMul(A, X), Identity(n))),),
+            claim=Equal(MatMul(LEFT, X), Identity(n), TALL),
+        ),
+    )
+    prompt = text(
+        "You will often see the solution of (b) written as {}. What happens when we left-multiply X by A? "
+        "(This is why A is called a left inverse.)",
+        Equation(W_STAR, MatMul(A, y)),
+    )
+    return Part("c", prompt, steps)
+
+
+# -- (d) ---------------------------------------------------------------------------------------------
+
+
+def part_d() -> Part:
+    lagrangian = MatAdd(MatMul(w.T, w), MatMul(lam.T, MatAdd(MatMul(X, w), -y)), evaluate=False)
+    stationary_w = MatMul(Rational(-1, 2), X.T, lam)
+    lam_star = MatMul(-2, Inverse(MatMul(X, X.T)), y)
+    dl_dw = MatAdd(MatMul(2, w.T), MatMul(lam.T, X), evaluate=False)
+    constraint_lhs = MatMul(Rational(-1, 2), X, X.T, lam)
+    gram = MatMul(X, X.T)
+    w_v = MatAdd(MIN_NORM, v, evaluate=False)
+    steps = (
+        Step(
+            Kind.INTERPRETATION,
+            "Interpretation",
+            text(
+                "Now {}: {} has more unknowns ({}) than equations ({}). Assuming X has full row rank, {}, the "
+                "system {} has a solution for every {}, and the solutions form an affine set of dimension n − m: "
+                "infinitely many. Among them we want the one of smallest squared norm {}.",
+                Relation(m, "lt", n),
+                Element(X, RealSpace(m, n)),
+                n,
+                m,
+                FullRowRank(X).statement(),
+                Equation(MatMul(X, w), y),
+                Element(y, RealSpace(m)),
+                SqNorm(w),
+            ),
+        ),
+        Step(
+            Kind.METHOD,
+            "Method",
+            text(
+                "Lagrange multipliers: one multiplier per equation, collected in {}; set both partial "
+                "derivatives of the Lagrangian to zero and solve. Because the objective is convex and the "
+                "constraint affine, the stationary point is the minimizer; the verifier confirms this "
+                "independently (feasible, and orthogonal to the null space of X).",
+                Element(lam, RealSpace(m)),
+            ),
+        ),
+        _note(
+            "Rank assumption",
+            text(
+                "Full row rank makes the m×m matrix {} invertible (positive definite). Without it, {} is solvable "
+                "only for {} in the column space of X, {} is singular and the formula below does not apply; if the "
+                "system is solvable, the minimum-norm solution is still {} with the pseudo-inverse of Σ.",
+                gram,
+                Equation(MatMul(X, w), y),
+                y,
+                gram,
+                PINV_SOLUTION,
+            ),
+            claim=Invertible(gram, WIDE),
+        ),
+        _step(
+            "The Lagrangian",
+            text(
+                "{} (a scalar: λᵀ(Xw − y) is 1×1). Its derivative with respect to {} (a row vector, numerator layout):",
+                Relation(L, "def", lagrangian),
+                w,
+            ),
+            claim=Equal(Jacobian(lagrangian, w), dl_dw),
+        ),
+        _step(
+            "Derivative in λ",
+            text("With respect to {} it returns the constraint, transposed:", lam),
+            claim=Equal(Jacobian(lagrangian, lam), Transpose(MatAdd(MatMul(X, w), -y))),
+        ),
+        _step(
+            "Stationary in w",
+            text("Setting the first derivative to zero determines w in terms of λ (the coefficient of w is 2I):"),
+            claim=UniqueSolution(dl_dw, _zero(1, n), w, stationary_w, WIDE),
+        ),
+        _step(
+            "Feasibility fixes λ",
+            text(
+                "Setting the second derivative to zero is the constraint. Substituting w gives an m×m system for λ "
+                "with coefficient {}, invertible by the rank assumption:",
+                MatMul(Rational(-1, 2), gram),
+            ),
+            claim=UniqueSolution(constraint_lhs, y, lam, lam_star, WIDE),
+        ),
+        _step(
+            "Back-substitute",
+            text("Put λ into the expression for w:"),
+            claim=Chain((MatMul(Rational(-1, 2), X.T, lam_star), MIN_NORM)),
+        ),
+        _step(
+            "It solves the system",
+            text("The candidate satisfies the constraint:"),
+            claim=Chain((MatMul(X, MIN_NORM), MatMul(gram, Inverse(gram), y), y), WIDE),
+        ),
+        _step(
+            "Why it is the smallest",
+            text(
+                "Every solution is {} plus some {} with {} (the difference of two solutions lies in the null space). "
+                "Expanding the squared norm of such a solution:",
+                W_STAR,
+                v,
+                Equation(MatMul(X, v), _zero(m, 1)),
+            ),
+            claim=Equal(
+                MatMul(Transpose(w_v), w_v),
+                MatAdd(
+                    MatMul(MIN_NORM.T, MIN_NORM),
+                    MatMul(2, Transpose(MatMul(X, v)), Inverse(gram), y),
+                    MatMul(v.T, v),
+                    evaluate=False,
+                ),
+                Given((OneByOne(),)),
+            ),
+        ),
+        Step(
+            Kind.ANSWER,
+            "Answer",
+            text(
+                "The middle term contains {}, so it vanishes: every other solution has squared norm {} plus {}, "
+                "strictly larger unless v = 0. So the stationary point is the minimum-norm solution (assuming "
+                "rank X = m). The verifier checks this independently: the candidate is feasible and lies in the "
+                "row space of X (hence is orthogonal to the null space), and on exact instances it is orthogonal "
+                "to a computed basis of the null space.",
+                MatMul(X, v),
+                SqNorm(W_STAR),
+                SqNorm(v),
+            ),
+            display=(Boxed(Equation(W_STAR, MIN_NORM)),),
+            claim=MinNormSolution(X, y, w, MIN_NORM, WIDE),
+        ),
+    )
+    prompt = text(
+        "Now take {} (fewer data points than features: underdetermined, infinitely many solutions). Find the "
+        "minimum-norm solution: minimize {} subject to {}.",
+        Relation(m, "lt", n),
+        SqNorm(w),
+        Equation(MatMul(X, w), y),
+    )
+    return Part("d", prompt, steps)
+
+
+# -- (e) ---------------------------------------------------------------------------------------------
+
+
+def part_e() -> Part:
+    given = SVD_WIDE
+    t0 = MIN_NORM
+    t1 = MatMul(Transpose(SVD_X), Inverse(MatMul(SVD_X, Transpose(SVD_X))), y)
+    t2 = MatMul(V, S.T, U.T, Inverse(MatMul(U, S, V.T, V, S.T, U.T)), y)
+    t3 = MatMul(V, S.T, U.T, Inverse(MatMul(U, S, S.T, U.T)), y)
+    t4 = MatMul(V, S.T, U.T, Inverse(U.T), Inverse(MatMul(S, S.T)), Inverse(U), y)
+    t5 = MatMul(V, S.T, U.T, U, Inverse(MatMul(S, S.T)), U.T, y)
+    t6 = MatMul(V, S.T, Inverse(MatMul(S, S.T)), U.T, y)
+    steps = (
+        Step(
+            Kind.INTERPRETATION,
+            "Interpretation",
+            text(
+                "Still {}. The same full SVD, {}, now with a wide Σ: {}, {}, {}, {}.",
+                Relation(m, "lt", n),
+                Equation(X, SVD_X),
+                Element(U, RealSpace(m, m)),
+                Element(S, RealSpace(m, n)),
+                Element(V, RealSpace(n, n)),
+                Element(Sd, RealSpace(n, m)),
+            ),
+        ),
+        Step(
+            Kind.METHOD,
+            "Method",
+            text(
+                "Substitute the SVD into the answer of (d), cancel the orthogonal factors and read off Σ† by the "
+                "bookkeeping. The roles of the two Gram products of Σ are swapped compared with (b)."
+            ),
+        ),
+        *_bookkeeping(SVD_WIDE_FACT, given),
+        _step("Substitute the SVD", text("Replace X by {}:", SVD_X), claim=Equal(t0, t1, given)),
+        _step(
+            "Transposes",
+            text("{} (the order reverses):", Equation(Transpose(SVD_X), MatMul(V, S.T, U.T))),
+            claim=Equal(t1, t2, given),
+        ),
+        _step("Cancel V", text("{} in the middle:", Equation(MatMul(V.T, V), Identity(n))), claim=Equal(t2, t3, given)),
+        _step(
+            "Invert a product of square factors",
+            text(
+                "{} is a product of three m×m invertible matrices (U is orthogonal, {} is invertible by the "
+                "bookkeeping):",
+                MatMul(U, S, S.T, U.T),
+                MatMul(S, S.T),
+            ),
+            claim=Equal(t3, t4, given),
+        ),
+        _step(
+            "Inverse of an orthogonal matrix",
+            text("{} and {}:", Equation(Inverse(U), U.T), Equation(Inverse(U.T), U)),
+            claim=Equal(t4, t5, given),
+        ),
+        _step("Cancel U", text("{}:", Equation(MatMul(U.T, U), Identity(m))), claim=Equal(t5, t6, given)),
+        _step(
+            "Recognise Σ†",
+            text("By the bookkeeping, {}:", Equation(MatMul(S.T, Inverse(MatMul(S, S.T))), Sd)),
+            claim=Equal(t6, PINV_SOLUTION, given),
+        ),
+        _note(
+            "One formula for both cases",
+            text(
+                "This is the same expression as in (b): {} is the pseudo-inverse of X in both the tall and the "
+                "wide case; only the shape of Σ† (and which Gram product of Σ is invertible) changes.",
+                MatMul(V, Sd, U.T),
+            ),
+            claim=HasShape(MatMul(V, Sd, U.T), n, m),
+        ),
+        Step(
+            Kind.ANSWER,
+            "Answer",
+            text("The minimum-norm solution, checked again as such by the verifier:"),
+            display=(Boxed(Equation(W_STAR, PINV_SOLUTION)),),
+            claim=MinNormSolution(X, y, w, PINV_SOLUTION, given),
+        ),
+    )
+    prompt = text("Plug in the SVD {} and simplify. Be careful with dimensions!", Equation(X, SVD_X))
+    return Part("e", prompt, steps)
+
+
+# -- (f) ---------------------------------------------------------------------------------------------
+
+
+def part_f() -> Part:
+    given = SVD_WIDE
+    blocks = SVD_WIDE_FACT.blocks()
+    sigma, pinv = blocks[S], blocks[Sd]
+    d = D_WIDE
+    projector = MatMul(RIGHT, X)
+    corner = BlockMatrix([[Identity(m), _zero(m, n - m)], [_zero(n - m, m), _zero(n - m, n - m)]])
+    steps = (
+        Step(
+            Kind.INTERPRETATION,
+            "Interpretation",
+            text(
+                "From (d) and (e), {} with {}. B is {}, and \"right-multiplying X by B\" is {}, which is {}. "
+                "The other order, {}, is n×n.",
+                Equation(W_STAR, MatMul(B, y)),
+                Equation(B, RIGHT),
+                RealSpace(n, m),
+                MatMul(X, B),
+                RealSpace(m, m),
+                MatMul(B, X),
+            ),
+            claim=Chain((RIGHT, MatMul(V, Sd, U.T)), given),
+        ),
+        Step(
+            Kind.METHOD,
+            "Method",
+            text("Multiply, in the form of (d) and in the SVD form; then the other order."),
+        ),
+        _step(
+            "Right inverse",
+            text("The inverse of {} cancels it:", MatMul(X, X.T)),
+            claim=Chain((MatMul(X, RIGHT), MatMul(MatMul(X, X.T), Inverse(MatMul(X, X.T))), Identity(m)), WIDE),
+        ),
+        _step(
+            "The same in the SVD form",
+            text("With {}, {}, and the bookkeeping product:", Equation(MatMul(V.T, V), Identity(n)), Equation(MatMul(U, U.T), Identity(m))),
+            claim=Chain(
+                (MatMul(SVD_X, MatMul(V, Sd, U.T)), MatMul(U, S, Sd, U.T), MatMul(U, U.T), Identity(m)), given
+            ),
+        ),
+        _step(
+            "ΣΣ† is the m×m identity",
+            text("In blocks, only the invertible D meets its inverse:"),
+            claim=Chain((MatMul(S, Sd), MatMul(sigma, pinv), MatMul(d, Inverse(d)), Identity(m)), given),
+        ),
+        _step(
+            "Σ†Σ is not the n×n identity",
+            text("In the other order the product is n×n, with its last n − m rows and columns zero:"),
+            claim=Chain((MatMul(Sd, S), MatMul(pinv, sigma), corner), given),
+        ),
+        _step(
+            "The other order",
+            text("So BX is V times that block matrix times Vᵀ:"),
+            claim=Chain((projector, MatMul(V, Sd, U.T, SVD_X), MatMul(V, Sd, S, V.T), MatMul(V, corner, V.T)), given),
+        ),
+        _step(
+            "BX is singular",
+            text("It has rank m < n, so it is not the n×n identity (no left inverse exists for a wide X):"),
+            claim=Singular(projector, given),
+        ),
+        _step(
+            "BX is a projection",
+            text("BX is idempotent, symmetric and fixes the rows of X: the orthogonal projection onto the row space of X:"),
+            claim=Equal(MatMul(projector, projector), projector, WIDE),
+        ),
+        _step("Symmetric", text("The transpose of BX is BX:"), claim=Equal(Transpose(projector), projector, WIDE)),
+        _step(
+            "Fixes the rows of X",
+            text("X times it returns X:"),
+            claim=Equal(MatMul(X, projector), X, WIDE),
+        ),
+        Step(
+            Kind.ANSWER,
+            "Answer",
+            text(
+                "XB is the m×m identity, so B is a right inverse of X. In the other order BX is n×n, equal to {} "
+                "(the orthogonal projection onto the row space of X), singular, and not the n×n identity.",
+                MatMul(V, corner, V.T),
+            ),
+            display=(Boxed(Equation(MatMul(X, B), Identity(m))),),
+            claim=Equal(MatMul(X, RIGHT), Identity(m), WIDE),
+        ),
+    )
+    prompt = text(
+        "You will often see the solution of (e) written as {}. What happens when we right-multiply X by B? "
+        "(This is why B is called a right inverse.)",
+        Equation(W_STAR, MatMul(B, y)),
+    )
+    return Part("f", prompt, steps)
+
+
+# -- the problem ---------------------------------------------------------------------------------------
+
+
+def build() -> Problem:
+    """Problem 3 of cs182-hw0, parts (a)–(f), ready for verification."""
+    statement = text(
+        "Consider {}, where {} is a non-square data matrix, {} a weight vector and {} a vector of labels. Let "
+        "{} be the full SVD of X: {} and {} are orthonormal, and {} has the nonzero singular values σ_i on its "
+        "diagonal. Define {} as the matrix with 1/σ_i on its diagonal.",
+        Equation(MatMul(X, w), y),
+        Element(X, RealSpace(m, n)),
+        w,
+        y,
+        Equation(X, SVD_X),
+        Element(U, RealSpace(m, m)),
+        Element(V, RealSpace(n, n)),
+        Element(S, RealSpace(m, n)),
+        Element(Sd, RealSpace(n, m)),
+    )
+    return Problem(
+        set_id="cs182-hw0",
+        id="q3",
+        title="Least squares and the min-norm problem from the SVD perspective",
+        statement=statement,
+        parts=(part_a(), part_b(), part_c(), part_d(), part_e(), part_f()),
+        symbols=SYMBOLS,
+    )
+
+
+__all__ = ["build"]
