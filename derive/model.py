@@ -85,6 +85,10 @@ def text(template: str, *exprs: Basic) -> Text:
         raise ValueError(
             f"template has {len(pieces) - 1} placeholders but {len(exprs)} formulas: {template!r}"
         )
+    for expr in exprs:
+        if not isinstance(expr, Basic):
+            # Words belong in the template; a formula slot takes a SymPy object only.
+            raise TypeError(f"formula slot given {type(expr).__name__} {expr!r} in {template!r}")
     out: list[Segment] = []
     for i, piece in enumerate(pieces):
         if piece:

@@ -29,6 +29,8 @@ _SYMBOLS = {
     "in": " ∈ ",
     "cdot": "·",
     "dagger": "†",
+    "det": "det",
+    "operatorname": "",
 }
 
 _SCRIPT = re.compile(r"([_^])\{([^{}]*)\}")

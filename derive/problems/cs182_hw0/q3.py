@@ -361,10 +361,9 @@ def _bookkeeping(fact: SVD, given: Given) -> tuple[Step, ...]:
         _step(
             f"{'ΣΣᵀ' if tall else 'ΣᵀΣ'} is {big}×{big} but singular",
             text(
-                "The other Gram product is square too, but its last {} {} and columns are zero (rank {} < {}), "
+                "The other Gram product is square too, but its last {} rows and columns are zero (rank {} < {}), "
                 "so it has no inverse:",
                 big - k,
-                "rows",
                 k,
                 big,
             ),
