@@ -70,21 +70,30 @@ def _deadline(seconds: float | None) -> Iterator[None]:
 
 
 def check(claim: Claim, time_limit: float | None = DEFAULT_TIME_LIMIT) -> Verdict:
-    """Decide one claim. Never raises for a false or undecidable claim."""
+    """Decide one claim. Never raises for a false or undecidable claim.
+
+    A checker that fails on a claim it was not written for (SymPy raising on an odd
+    formula) gives ``undecided`` naming the error: it fails the build with a message,
+    never a traceback, and is never mistaken for a proof.
+    """
     _load_checkers()
     checker = _CHECKERS.get(type(claim))
     start = time.perf_counter()
-    malformed = _malformed(claim)
-    if malformed is not None:
-        verdict = Verdict(Status.REFUTED, "shapes", malformed)
-    elif checker is None:
-        verdict = Verdict(Status.UNDECIDED, "none", f"no checker for {type(claim).__name__}")
-    else:
-        try:
-            with _deadline(time_limit):
+    try:
+        with _deadline(time_limit):
+            malformed = _malformed(claim)
+            if malformed is not None:
+                verdict = Verdict(Status.REFUTED, "shapes", malformed)
+            elif checker is None:
+                verdict = Verdict(Status.UNDECIDED, "none", f"no checker for {type(claim).__name__}")
+            else:
                 verdict = checker(claim)
-        except _TimeUp:
-            verdict = Verdict(Status.UNDECIDED, "time limit", f"stopped after {time_limit:g} s")
+    except _TimeUp:
+        verdict = Verdict(Status.UNDECIDED, "time limit", f"stopped after {time_limit:g} s")
+    except (RecursionError, MemoryError) as exc:
+        verdict = Verdict(Status.UNDECIDED, "error", f"the checker ran out of {'stack' if isinstance(exc, RecursionError) else 'memory'}")
+    except Exception as exc:  # noqa: BLE001 - reported as a verdict, see the docstring
+        verdict = Verdict(Status.UNDECIDED, "error", f"checker failed: {type(exc).__name__}: {exc}"[:300])
     return dataclasses.replace(verdict, seconds=time.perf_counter() - start)
 
 
