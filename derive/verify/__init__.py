@@ -107,6 +107,22 @@ def _malformed(claim: Claim) -> str | None:
                     conform(expr)
                 except ShapeError as exc:
                     return str(exc)
+                outside = _entry_out_of_range(expr)
+                if outside is not None:
+                    return outside
+    return None
+
+
+def _entry_out_of_range(expr: Basic) -> str | None:
+    """An entry (i, j) with a number for an index that lies outside its matrix's shape."""
+    from sympy import sstr
+
+    from derive.ops import Entry, shape_of
+
+    for entry in expr.atoms(Entry):
+        for index, size, name in ((entry.i, shape_of(entry.matrix)[0], "row"), (entry.j, shape_of(entry.matrix)[1], "column")):
+            if index.is_Integer and (index < 1 or (index - size).is_positive):
+                return f"entry ({sstr(entry.i)}, {sstr(entry.j)}) of {sstr(entry.matrix)}: {name} {index} is outside 1..{sstr(size)}"
     return None
 
 
