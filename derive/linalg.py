@@ -750,7 +750,7 @@ def positive_semidefinite(expr: Basic, given: Given = NOTHING) -> str | None:
         return f"{sstr(c)} ≥ 0 times a positive semidefinite matrix ({inner})" if inner and c.is_nonnegative else None
     b = _gram_factor(body)
     if b is not None:
-        return f"{sstr(body)} = BᵀB with B = {sstr(b)}, so vᵀBᵀBv = ‖Bv‖² ≥ 0"
+        return f"{sstr(body)} = B.T*B with B = {sstr(b)}, so v.T*B.T*B*v = ‖B*v‖² ≥ 0"
     if isinstance(body, MatAdd):
         reasons = [positive_semidefinite(t, given) for t in body.args]
         if all(reasons):
@@ -779,7 +779,7 @@ def positive_definite(expr: Basic, given: Given = NOTHING) -> str | None:
         if not _full_column_rank(b, given):
             return None
         return (
-            f"{sstr(body)} = BᵀB with B = {sstr(b)} of full column rank, so vᵀBᵀBv = ‖Bv‖² > 0 for v ≠ 0"
+            f"{sstr(body)} = B.T*B with B = {sstr(b)} of full column rank, so v.T*B.T*B*v = ‖B*v‖² > 0 for v ≠ 0"
         )
     if isinstance(body, MatAdd):
         definite = [positive_definite(t, given) for t in body.args]

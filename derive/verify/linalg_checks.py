@@ -151,15 +151,16 @@ def check_min_norm(claim: MinNormSolution) -> Verdict:
     # w* lies in the row space of A iff w* = Aᵀz for z = (AAᵀ)⁻¹A w*.
     row_space = decide_equal(a.T * gram.inverse() * a * point, point, claim.given)
     if not row_space.status.ok:
-        return Verdict(row_space.status, "row space: " + row_space.method, f"w* is not of the form Aᵀz: {row_space.detail}")
+        return Verdict(row_space.status, "row space: " + row_space.method, f"w* is not of the form A.T*z: {row_space.detail}")
     orthogonal, sizes = _nullspace_orthogonal(claim)
     if not orthogonal:
         return Verdict(Status.REFUTED, "null space, exact instances", sizes)
     status = weakest([feasible, row_space]).status
     return Verdict(
         status,
-        f"feasible [{feasible.method}]; w* = Aᵀz with z = (AAᵀ)⁻¹Aw* ({why}) [{row_space.method}], so w* ⟂ null(A); "
-        "every feasible w is w* + v with Av = 0, hence ‖w‖² = ‖w*‖² + ‖v‖² ≥ ‖w*‖², with equality only for v = 0",
+        f"feasible [{feasible.method}]; w* = A.T*z with z = (A*A.T)⁻¹*A*w* ({why}) [{row_space.method}], so w* is "
+        "orthogonal to null(A); "
+        "every feasible w is w* + v with A*v = 0, hence ‖w‖² = ‖w*‖² + ‖v‖² ≥ ‖w*‖², with equality only for v = 0",
         f"null space of A computed exactly and w* checked orthogonal to it at {sizes}",
     )
 
@@ -270,7 +271,7 @@ def check_positive_definite(claim: PositiveDefinite) -> Verdict:
         return Verdict(Status.REFUTED, "shapes", f"{sstr(claim.matrix)} is {shape_text(shape)}, not square")
     symmetric = decide_equal(claim.matrix.T, claim.matrix, claim.given)
     if not symmetric.status.ok:
-        return Verdict(symmetric.status, "symmetry: " + symmetric.method, f"M ≠ Mᵀ: {symmetric.detail}")
+        return Verdict(symmetric.status, "symmetry: " + symmetric.method, f"M ≠ M.T: {symmetric.detail}")
     zero = [where for where, is_zero in _determinants(claim.matrix, claim.given) if is_zero]
     if zero:
         return Verdict(Status.REFUTED, "exact determinant", f"singular at {zero[0]}, so not positive definite")

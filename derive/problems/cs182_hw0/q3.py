@@ -82,6 +82,7 @@ SYMBOLS = {
 SIGMA_1 = Symbol("sigma_1", positive=True)
 SIGMA_N = Symbol("sigma_n", positive=True)
 SIGMA_M = Symbol("sigma_m", positive=True)
+SIGMA_I = Symbol("sigma_i", positive=True)
 
 # -- facts -------------------------------------------------------------------------------------
 
@@ -145,7 +146,7 @@ def part_a() -> Part:
                 OBJECTIVE,
                 w,
             ),
-            claim=Equal(OBJECTIVE, MatMul(RESIDUAL.T, RESIDUAL), TALL),
+            claim=Equal(OBJECTIVE, MatMul(Transpose(RESIDUAL), RESIDUAL), TALL),
         ),
         Step(
             Kind.METHOD,
@@ -178,7 +179,7 @@ def part_a() -> Part:
                 MatMul(w.T, X.T, y),
                 linear,
             ),
-            claim=Chain((MatMul(RESIDUAL.T, RESIDUAL), expanded_4, expanded), Given((OneByOne(),))),
+            claim=Chain((MatMul(Transpose(RESIDUAL), RESIDUAL), expanded_4, expanded), Given((OneByOne(),))),
         ),
         _step(
             "Shape of the derivative",
@@ -259,10 +260,12 @@ def part_a() -> Part:
                 "If rank X < n, {} is singular: the normal equations still have solutions, but infinitely many "
                 "(any solution plus any vector of the null space of X), and every one of them minimizes the "
                 "objective. The formula below then does not apply; the minimum-norm minimizer is {} with the "
-                "pseudo-inverse of Σ (1/σ_i for the nonzero σ_i, 0 for the others). For example, with two equal "
+                "pseudo-inverse of Σ ({} for each nonzero {}, 0 for the others). For example, with two equal "
                 "columns:",
                 gram,
                 PINV_SOLUTION,
+                1 / SIGMA_I,
+                SIGMA_I,
             ),
             claim=Singular(MatMul(ImmutableMatrix([[1, 1], [1, 1], [1, 1]]).T, ImmutableMatrix([[1, 1], [1, 1], [1, 1]]))),
         ),
@@ -311,9 +314,10 @@ def _bookkeeping(fact: SVD, given: Given) -> tuple[Step, ...]:
         _step(
             "Sizes",
             text(
-                "Dimension bookkeeping for the {} case. Σ has the shape of X and Σ† the shape of Xᵀ; the two "
+                "Dimension bookkeeping for the {} case. Σ has the shape of X and Σ† the shape of {}; the two "
                 "Gram products of Σ are both square, of different sizes:",
                 Relation(m, "gt" if tall else "lt", n),
+                X.T,
             ),
             claim=Dimensions(
                 (
@@ -330,23 +334,21 @@ def _bookkeeping(fact: SVD, given: Given) -> tuple[Step, ...]:
             "Σ in blocks",
             text(
                 f"X is {shape_words} of full rank {{}}, so its {{}} singular values are all positive. They form "
-                f"the diagonal of {{}}, the top-left block of Σ, of size {{}}; the remaining {{}} "
-                f"{'rows' if tall else 'columns'} of Σ are zero:",
+                f"the diagonal of {{}}, the top-left block of Σ; the other {'rows' if tall else 'columns'} of Σ "
+                "are zero:",
                 k,
                 k,
                 Equation(d, Diag(SIGMA_1, last)),
-                RealSpace(k, k),
-                big - k,
             ),
             claim=Equal(S, sigma, given),
         ),
         _step(
             "Σ† in blocks",
-            text("Σ† has the shape of Σᵀ, with 1/σ_i in the same positions:"),
+            text("Σ† has the shape of {}, with {} in the same positions:", S.T, 1 / SIGMA_I),
             claim=Equal(Sd, pinv, given),
         ),
         _step(
-            f"{'ΣᵀΣ' if tall else 'ΣΣᵀ'} is {small}×{small} and invertible",
+            f"The {small}×{small} Gram product is invertible",
             text(
                 "Multiplying the blocks (the zero block contributes nothing) and using {} (D is diagonal):",
                 Equation(d.T, d),
@@ -355,15 +357,19 @@ def _bookkeeping(fact: SVD, given: Given) -> tuple[Step, ...]:
         ),
         _step(
             "Its inverse exists",
-            text("{} = diag(σ_1², …) with every σ_i > 0, so its determinant is the product of the σ_i² > 0:", d**2),
+            text(
+                "{} with every {}, so its determinant, the product of the {}, is positive:",
+                Equation(d**2, Diag(SIGMA_1**2, last**2)),
+                Relation(SIGMA_I, "gt", Integer(0)),
+                SIGMA_I**2,
+            ),
             claim=Invertible(gram_small, given),
         ),
         _step(
-            f"{'ΣΣᵀ' if tall else 'ΣᵀΣ'} is {big}×{big} but singular",
+            f"The {big}×{big} Gram product is singular",
             text(
-                "The other Gram product is square too, but its last {} rows and columns are zero (rank {} < {}), "
-                "so it has no inverse:",
-                big - k,
+                "The other Gram product is square too, but only its top-left block is nonzero: it has rank {}, "
+                "less than its size {}, so it has no inverse:",
                 k,
                 big,
             ),
@@ -377,8 +383,8 @@ def _bookkeeping(fact: SVD, given: Given) -> tuple[Step, ...]:
         _step(
             "Σ† from the invertible product",
             text(
-                "Hence the combination that appears below is exactly the statement's Σ† ({} = diag(1/σ_i)):",
-                Inverse(d),
+                "Hence the combination that appears below is exactly the statement's Σ† ({}):",
+                Equation(Inverse(d), Diag(1 / SIGMA_1, 1 / last)),
             ),
             claim=Chain(pinv_steps, given),
         ),
@@ -390,15 +396,19 @@ def _svd_note() -> Step:
         "Reading of the statement",
         text(
             "\"Orthonormal\" U and V are read as orthogonal matrices: {} and {} (square with orthonormal columns, "
-            "so also {} and {}). \"Σ has the non-zero singular values on its diagonal\" and \"Σ† has 1/σ_i on its "
-            "diagonal\" presume every diagonal entry σ_i is nonzero, i.e. X has full rank min(m, n); that is the "
-            "reading used. For a rank-deficient X some σ_i = 0 and 1/σ_i is undefined: the Moore-Penrose "
+            "so also {} and {}). \"Σ has the non-zero singular values on its diagonal\" and \"Σ† has {} on its "
+            "diagonal\" presume every diagonal entry {} is nonzero, i.e. X has full rank min(m, n); that is the "
+            "reading used. For a rank-deficient X some {} and {} is undefined: the Moore-Penrose "
             "convention puts 0 there, and with that convention the formula below gives the minimum-norm "
             "least-squares solution.",
             Equation(MatMul(U.T, U), Identity(m)),
             Equation(MatMul(V.T, V), Identity(n)),
             Equation(MatMul(U, U.T), Identity(m)),
             Equation(MatMul(V, V.T), Identity(n)),
+            1 / SIGMA_I,
+            SIGMA_I,
+            Equation(SIGMA_I, Integer(0)),
+            1 / SIGMA_I,
         ),
     )
 
@@ -466,11 +476,11 @@ def part_b() -> Part:
         _note(
             "The tempting wrong step",
             text(
-                "The same move on {} itself is not allowed: X is {} with m ≠ n, so {} does not exist and "
+                "The same move on {} itself is not allowed: {} with m ≠ n, so {} does not exist and "
                 "{} cannot be split into inverses of X and its transpose. Only the square n×n factors of the SVD form "
                 "can be split.",
                 Inverse(MatMul(X.T, X)),
-                RealSpace(m, n),
+                Element(X, RealSpace(m, n)),
                 Inverse(X),
                 Inverse(MatMul(X.T, X)),
             ),
@@ -514,15 +524,13 @@ def part_c() -> Part:
             Kind.INTERPRETATION,
             "Interpretation",
             text(
-                "From (a) and (b), {} with {}. A is {}, and \"left-multiplying X by A\" is the product {}, "
-                "which is {}. The question is which identity it is (of which size), and what the product in the "
-                "other order, {}, is.",
+                "From (a) and (b), {} with {}, so {}. \"Left-multiplying X by A\" is the product {}. The question "
+                "is which identity it is (of which size), and what the product in the other order, {}, is.",
                 Equation(W_STAR, MatMul(A, y)),
                 Equation(A, LEFT),
-                RealSpace(n, m),
-                MatMul(A, X),
-                RealSpace(n, n),
-                MatMul(X, A),
+                Element(A, RealSpace(n, m)),
+                Element(MatMul(A, X), RealSpace(n, n)),
+                Element(MatMul(X, A), RealSpace(m, m)),
             ),
             claim=Chain((LEFT, MatMul(V, Sd, U.T)), given),
         ),
@@ -558,7 +566,7 @@ def part_c() -> Part:
         ),
         _step(
             "The other order",
-            text("So XA is U times that block matrix times Uᵀ:"),
+            text("So XA is {} times that block matrix times {}:", U, U.T),
             claim=Chain((projector, MatMul(SVD_X, V, Sd, U.T), MatMul(U, S, Sd, U.T), MatMul(U, corner, U.T)), given),
         ),
         _step(
@@ -658,8 +666,9 @@ def part_d() -> Part:
         _step(
             "The Lagrangian",
             text(
-                "{} (a scalar: λᵀ(Xw − y) is 1×1). Its derivative with respect to {} (a row vector, numerator layout):",
+                "{} (a scalar: {} is 1×1). Its derivative with respect to {} (a row vector, numerator layout):",
                 Relation(L, "def", lagrangian),
+                MatMul(lam.T, MatAdd(MatMul(X, w), -y)),
                 w,
             ),
             claim=Equal(Jacobian(lagrangian, w), dl_dw),
@@ -705,7 +714,7 @@ def part_d() -> Part:
             claim=Equal(
                 MatMul(Transpose(w_v), w_v),
                 MatAdd(
-                    MatMul(MIN_NORM.T, MIN_NORM),
+                    MatMul(Transpose(MIN_NORM), MIN_NORM),
                     MatMul(2, Transpose(MatMul(X, v)), Inverse(gram), y),
                     MatMul(v.T, v),
                     evaluate=False,
@@ -839,14 +848,14 @@ def part_f() -> Part:
             Kind.INTERPRETATION,
             "Interpretation",
             text(
-                "From (d) and (e), {} with {}. B is {}, and \"right-multiplying X by B\" is {}, which is {}. "
-                "The other order, {}, is n×n.",
+                "From (d) and (e), {} with {}, so {}. \"Right-multiplying X by B\" is the product {}. The "
+                "question is which identity it is (of which size), and what the product in the other order, {}, "
+                "is.",
                 Equation(W_STAR, MatMul(B, y)),
                 Equation(B, RIGHT),
-                RealSpace(n, m),
-                MatMul(X, B),
-                RealSpace(m, m),
-                MatMul(B, X),
+                Element(B, RealSpace(n, m)),
+                Element(MatMul(X, B), RealSpace(m, m)),
+                Element(MatMul(B, X), RealSpace(n, n)),
             ),
             claim=Chain((RIGHT, MatMul(V, Sd, U.T)), given),
         ),
@@ -879,7 +888,7 @@ def part_f() -> Part:
         ),
         _step(
             "The other order",
-            text("So BX is V times that block matrix times Vᵀ:"),
+            text("So BX is {} times that block matrix times {}:", V, V.T),
             claim=Chain((projector, MatMul(V, Sd, U.T, SVD_X), MatMul(V, Sd, S, V.T), MatMul(V, corner, V.T)), given),
         ),
         _step(
@@ -925,8 +934,8 @@ def build() -> Problem:
     """Problem 3 of cs182-hw0, parts (a)–(f), ready for verification."""
     statement = text(
         "Consider {}, where {} is a non-square data matrix, {} a weight vector and {} a vector of labels. Let "
-        "{} be the full SVD of X: {} and {} are orthonormal, and {} has the nonzero singular values σ_i on its "
-        "diagonal. Define {} as the matrix with 1/σ_i on its diagonal.",
+        "{} be the full SVD of X: {} and {} are orthonormal, and {} has the nonzero singular values {} on its "
+        "diagonal. Define {} as the matrix with {} on its diagonal.",
         Equation(MatMul(X, w), y),
         Element(X, RealSpace(m, n)),
         w,
@@ -935,7 +944,9 @@ def build() -> Problem:
         Element(U, RealSpace(m, m)),
         Element(V, RealSpace(n, n)),
         Element(S, RealSpace(m, n)),
+        SIGMA_I,
         Element(Sd, RealSpace(n, m)),
+        1 / SIGMA_I,
     )
     return Problem(
         set_id="cs182-hw0",
