@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from sympy import Basic, Integer, ZeroMatrix
+from sympy import Basic, Integer, Symbol, ZeroMatrix
 from sympy.printing.latex import LatexPrinter
 
 from derive.ops import NUMERATOR, Entry, Jacobian, shape_of
@@ -128,6 +128,31 @@ class DerivePrinter(LatexPrinter):
         r, c = (self._print(d) if d.is_Atom else rf"({self._print(d)})" for d in block.shape)
         return rf"{r} \times {c}"
 
+    def _print_Add(self, expr: Basic, order: str | None = None) -> str:
+        # SymPy's order, except that a sum does not open with a negative term when a
+        # positive one exists: "\phi(x) - y" and "w' - w", not "- y + \phi(x)".
+        terms = list(self._as_ordered_terms(expr, order=order))
+        if len(terms) > 1 and terms[0].could_extract_minus_sign():
+            first = next((k for k, t in enumerate(terms) if not t.could_extract_minus_sign()), None)
+            if first is not None:
+                terms.insert(0, terms.pop(first))
+        tex = ""
+        for index, term in enumerate(terms):
+            if index > 0:
+                if term.could_extract_minus_sign():
+                    tex += " - "
+                    term = -term
+                else:
+                    tex += " + "
+            elif term.could_extract_minus_sign():
+                tex += "- "
+                term = -term
+            term_tex = self._print(term)
+            if self._needs_add_brackets(term):
+                term_tex = rf"\left({term_tex}\right)"
+            tex += term_tex
+        return tex
+
     # -- operations ---------------------------------------------------------------
     def _print_Jacobian(self, expr: Jacobian) -> str:
         var = self._print(expr.x)
@@ -186,6 +211,10 @@ class DerivePrinter(LatexPrinter):
         if hasattr(expr, "_latex"):
             return expr._latex(self)
         return super()._print_Basic(expr)
+
+    def _print_Elementwise(self, expr: Basic) -> str:
+        name = self._print(Symbol(expr.args[0].name))
+        return rf"{name}\left({self._print(expr.args[1])}\right)"
 
     def _print_ReLU(self, expr: Basic, exp: Basic = None) -> str:
         tex = rf"\operatorname{{ReLU}}\left({self._print(expr.args[0])}\right)"

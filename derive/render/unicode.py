@@ -41,7 +41,7 @@ def _group_scripts(latex: str) -> str:
 
     def one(match: re.Match[str]) -> str:
         body = match.group(2).strip()
-        if re.fullmatch(r"[A-Za-z0-9]+|\\[A-Za-z]+", body):
+        if re.fullmatch(r"[A-Za-z0-9]+|\\[A-Za-z]+|\\left\([^()]*\\right\)", body):
             return match.group(1) + body
         return f"{match.group(1)}({body})"
 
@@ -49,6 +49,31 @@ def _group_scripts(latex: str) -> str:
     while previous != latex:
         previous, latex = latex, _SCRIPT.sub(one, latex)
     return latex
+
+
+def _grouped(text: str) -> str:
+    text = text.strip()
+    return text if re.fullmatch(r"[\w.′'†*^()‖|]+", text) and not _unbalanced(text) else f"({text})"
+
+
+def _unbalanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            return True
+    return depth != 0
+
+
+def _frac(node, l2tobj) -> str:
+    """a/b with each side in parentheses unless it is a single symbol or number."""
+    args = node.nodeargd.argnlist if node.nodeargd else []
+    if len(args) < 2 or args[0] is None or args[1] is None:
+        return "/"
+    num, den = (l2tobj.nodelist_to_text([a]) for a in args[:2])
+    if num.strip() == "∂" or num.strip() == "d":  # ∂/∂x, d/dx read fine without parentheses
+        return f"{num.strip()}/{den.strip()}"
+    return f"{_grouped(num)}/{_grouped(den)}"
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +84,8 @@ def _converter() -> LatexNodes2Text:
         prepend=True,
         macros=[MacroTextSpec(name, simplify_repl=text) for name, text in _SYMBOLS.items()]
         # \boxed{...}: drop the macro; its group follows and is rendered as usual.
-        + [MacroTextSpec("boxed", simplify_repl="")],
+        + [MacroTextSpec("boxed", simplify_repl=""), MacroTextSpec("frac", simplify_repl=_frac),
+           MacroTextSpec("dfrac", simplify_repl=_frac), MacroTextSpec("tfrac", simplify_repl=_frac)],
     )
     return LatexNodes2Text(latex_context=db, math_mode="text", strict_latex_spaces=False)
 
@@ -68,6 +94,8 @@ def math_to_unicode(latex: str) -> str:
     """A formula as one or more lines of Unicode text."""
     converted = _converter().latex_to_text(_group_scripts(latex))
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in converted.splitlines()]
+    # "\left( x \right)" leaves spaces inside the brackets.
+    lines = [re.sub(r"([(\[]) ", r"\1", re.sub(r" ([)\]])", r"\1", line)) for line in lines]
     return "\n".join(line for line in lines if line)
 
 
