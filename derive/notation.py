@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sympy import Basic, Expr, Integer, sympify
 from sympy.core.symbol import Str
+from sympy.matrices.expressions import MatrixExpr
 
 
 class Equation(Basic):
@@ -109,3 +110,14 @@ class Rank(Basic):
 
     def __new__(cls, matrix: Basic) -> Rank:
         return Basic.__new__(cls, matrix)
+
+
+class Elementwise(MatrixExpr):
+    """f(M): a function named ``name`` applied to every entry of M (e.g. Φ, the ReLU layer)."""
+
+    def __new__(cls, name: str | Str, matrix: Basic) -> Elementwise:
+        return Basic.__new__(cls, name if isinstance(name, Str) else Str(name), matrix)
+
+    @property
+    def shape(self) -> tuple[Basic, Basic]:
+        return self.args[1].shape

@@ -65,6 +65,8 @@ from sympy import (
     together,
 )
 from sympy.core.function import FunctionClass
+from sympy.polys.polyerrors import PolynomialError
+from sympy.polys.rings import sring
 from sympy.core.relational import Relational
 from sympy.logic.boolalg import ITE, Boolean, BooleanFalse, BooleanTrue
 
@@ -82,6 +84,26 @@ MAX_CHARTS = 8  # charts tried per case before giving up
 
 class RegionError(Exception):
     """A region or claim this module cannot represent (e.g. cyclic definitions)."""
+
+
+def ratnorm(expr: Basic) -> Basic:
+    """``expr`` as one cancelled fraction p/q (the core of SymPy's ``cancel``, without its
+    slow sign and term-factoring pre-passes); anything that is not a rational function of
+    its atoms goes to ``cancel`` itself."""
+    expr = sympify(expr)
+    if not isinstance(expr, Expr) or expr.is_Number:
+        return expr
+    if expr.has(Piecewise, Limit):
+        return cancel(expr)
+    p, q = expr.as_numer_denom()
+    try:
+        ring, (num, den) = sring((p, q))
+    except PolynomialError:  # not a polynomial in any generators: let cancel() decide
+        return cancel(expr)
+    if not ring.ngens:
+        return (p / q).expand()
+    num, den = num.cancel(den)
+    return num.as_expr() / den.as_expr()
 
 
 # -- definitions and operations -----------------------------------------------------------
@@ -244,7 +266,7 @@ def cases(targets: tuple[Basic, ...], region: tuple[Basic, ...]) -> tuple[list[C
                 for alt in made:
                     stack.append(([*alt, *rest], goals, atoms))
                 continue
-            made = (cancel(together(made[0])), made[1])
+            made = (ratnorm(made[0]), made[1])
             if any(_contradict(made, other) for other in atoms):
                 dropped += 1
                 continue  # an empty case: g > 0 together with -g >= 0, and the like
@@ -306,7 +328,7 @@ def _poly_sign(p: Expr, depth: int = 0) -> str | None:
         return None
     try:
         poly = Poly(p, *symbols)
-    except Exception:  # not a polynomial in the parameters
+    except PolynomialError:  # not a polynomial in the parameters
         return None
     terms = poly.terms()
     signs = {_number_sign(c) for _, c in terms}
@@ -338,7 +360,7 @@ def sign_of(expr: Basic) -> str | None:
 
     ``expr`` may contain only parameters (positive or non-negative dummies) and numbers.
     """
-    expr = cancel(together(expr))
+    expr = ratnorm(expr)
     if expr == 0:
         return ZERO
     if expr.is_number:
@@ -388,7 +410,7 @@ class Chart:
         """Original variables at given parameter (and free-variable) values."""
         out: dict[Basic, Expr] = dict(values)
         for var, value in reversed(self.steps):
-            out[var] = cancel(value.xreplace(out))
+            out[var] = ratnorm(value.xreplace(out))
         return {k: v for k, v in out.items() if not isinstance(k, Dummy)}
 
     def describe(self) -> str:
@@ -396,10 +418,10 @@ class Chart:
 
 
 def _linear(g: Expr, v: Symbol) -> tuple[Expr, Expr] | None:
-    c = cancel(diff(g, v))
+    c = ratnorm(diff(g, v))
     if v in c.free_symbols or c == 0:
         return None
-    r = cancel(together(g - c * v))
+    r = ratnorm(g - c * v)
     if v in r.free_symbols:
         return None
     return c, r
@@ -441,15 +463,15 @@ def charts(atoms: list[Atom], frozen: set[Symbol] = frozenset()) -> Iterator[Cha
             if sign_of(c) not in (POS, NEG):
                 continue
             if kind == ZERO:
-                value, new = cancel(-r / c), ()
+                value, new = ratnorm(-r / c), ()
             else:
                 name = f"t{len(params) + 1}"
                 t = Dummy(name, positive=True) if kind == POS else Dummy(name, nonnegative=True)
                 value, new = (t - r) / c, (t,)
             sub = {v: value}
             yield from rec(
-                [(cancel(together(a.xreplace(sub))), k) for a, k in rest],
-                [(cancel(together(a.xreplace(sub))), k) for a, k in deferred],
+                [(ratnorm(a.xreplace(sub)), k) for a, k in rest],
+                [(ratnorm(a.xreplace(sub)), k) for a, k in deferred],
                 (*steps, (v, value)),
                 (*params, *new),
             )
@@ -473,13 +495,13 @@ def equation_chart(atoms: list[Atom], frozen: set[Symbol] = frozenset()) -> Char
     for g in pending:
         for var, value in steps:
             g = g.xreplace({var: value})
-        g = cancel(together(g))
+        g = ratnorm(g)
         if g == 0:
             continue
         for v in sorted((s for s in g.free_symbols if s not in frozen and not is_param(s)), key=str):
             lin = _linear(g, v)
             if lin is not None and lin[0].is_number:
-                steps.append((v, cancel(-lin[1] / lin[0])))
+                steps.append((v, ratnorm(-lin[1] / lin[0])))
                 break
         else:
             return None
@@ -542,7 +564,7 @@ def holds(relation: Basic, point: dict[Symbol, Expr]) -> bool | None:
         return bool(value)
     if isinstance(value, Relational):
         lhs, rhs = value.lhs, value.rhs
-        diff_ = cancel(together(lhs - rhs))
+        diff_ = ratnorm(lhs - rhs)
         if diff_.has(S.NaN, S.ComplexInfinity) or not diff_.is_number:
             return None
         rebuilt = value.func(diff_, 0)

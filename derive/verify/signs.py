@@ -53,6 +53,7 @@ from derive.verify.regions import (
     format_point,
     holds,
     prepare,
+    ratnorm,
     region_holds,
     sample_points,
     sign_of,
@@ -89,7 +90,7 @@ def _settled(expr: Basic) -> Basic:
     """A chart-side expression with limits taken, in canonical rational form."""
     if expr.has(Limit):
         expr = expr.doit()
-    return cancel(together(expr))
+    return ratnorm(expr)
 
 
 def _sign_meets(s: str | None, op: str) -> bool | None:
@@ -119,7 +120,7 @@ def _constant_truth(op: str, s: str | None) -> bool | None:
 
 def _defined(expr: Basic) -> bool:
     """Whether a rational function of the parameters has a denominator of proved sign."""
-    _, den = fraction(cancel(together(expr)))
+    _, den = fraction(ratnorm(expr))
     return sign_of(den) in (POS, NEG)
 
 
@@ -292,7 +293,7 @@ def check_iff_on(claim: IffOn) -> Verdict:
         if right == 0 or not (_defined(left) and _defined(right)):
             return None
         # sgn(left) = s · sgn(right) when left/right has the proved sign s.
-        s = _SIGMA.get(sign_of(cancel(left / right)))
+        s = _SIGMA.get(sign_of(ratnorm(left / right)))
         if s not in (1, -1):
             return None
         if all(_truth(opl, s * sigma) == _truth(opr, sigma) for sigma in (-1, 0, 1)):

@@ -33,12 +33,13 @@ from sympy import (
     Subs,
     Sum,
     Symbol,
+    Tuple,
     oo,
 )
 
 from derive.claims import EqualOn, IffOn, Sign
 from derive.model import Figure, Kind, Part, Problem, Step, Text, text
-from derive.notation import Boxed, Element, Equation, RealSpace, Relation, Tuple_
+from derive.notation import Boxed, Element, Elementwise, Equation, RealSpace, Relation, Tuple_
 from derive.ops import Entry
 from derive.relu import Indicator, ReLU
 
@@ -213,54 +214,85 @@ def _draw_example(ax, ex: Example, title: str) -> None:
     ax.legend(fontsize=7, loc="best", framealpha=0.9)
 
 
-def _example_figure(name: str, ex: Example, title: str, motion: Text) -> Figure:
-    move = (
-        text("The arrow under the axis points from e to e'. ")
-        if ex.elbow_new != ex.elbow
-        else text("The dashed line coincides with the solid one: nothing moves. ")
+def _direction(ex: Example) -> str:
+    if ex.elbow_new > ex.elbow:
+        return "right"
+    return "left" if ex.elbow_new < ex.elbow else "nowhere"
+
+
+def _motion(ex: Example) -> Text:
+    """What an example shows, in words computed from its exact values."""
+    out = text("The slope goes from {} to {}", ex.w, ex.w_new)
+    if ex.elbow_new == ex.elbow:
+        return out + text(" and the elbow stays at {}.", ex.elbow)
+    step = "small" if ex.lam < ex.w / ex.x else "large"
+    return out + text(
+        f" and the elbow moves {_direction(ex)}, from {{}} to {{}} ({{}}; a {step} step, {{}}).",
+        ex.elbow,
+        ex.elbow_new,
+        Equation(w - b * x, ex.w - ex.b * ex.x),
+        Relation(lam, "lt" if step == "small" else "gt", Equation(w / x, ex.w / ex.x)),
     )
+
+
+def _example_figure(name: str, ex: Example, title: str) -> Figure:
+    moved = ex.elbow_new != ex.elbow
     description = (
         text(
-            "Horizontal axis: the input t; vertical axis: the unit's output φ(t). The grey horizontal line is "
-            "φ = 0. Solid blue: φ before the step, {}, zero on one side of the elbow e = {} (blue dot, dotted "
-            "vertical line). Dashed orange: φ after the step, {}",
-            Equation(phi(t), ReLU(ex.w * t + ex.b)),
-            ex.elbow,
+            "Horizontal axis: the input {}; vertical axis: the unit's output {}. The grey horizontal line is {}. "
+            "Solid blue: the unit before the step, {}, zero on one side of its elbow {} (blue dot, dotted vertical "
+            "line). Dashed orange: the unit after the step, {}",
+            t,
+            phi(t),
+            Equation(phi(t), 0),
+            ReLU(ex.w * t + ex.b),
+            Equation(e, ex.elbow),
             ReLU(ex.w_new * t + ex.b_new),
         )
-        + (text(", with its elbow e' = {} (orange square, dotted line). ", ex.elbow_new) if ex.elbow_new != ex.elbow else text(". "))
+        + (text(", with its elbow {} (orange square, dotted line). ", Equation(ep, ex.elbow_new)) if moved else text(". "))
         + text(
-            "Black dot: the training point (x, y) = ({}, {}); red cross: the prediction φ(x) = {}, joined to the "
-            "point by a short red segment of length 1 (the error). ",
-            ex.x,
-            ex.y,
-            ex.prediction,
+            "Black dot: the training point {}; red cross: the prediction {}, joined to the point by a short red "
+            "segment of length 1 (the error). ",
+            Equation(Tuple(x, y), Tuple(ex.x, ex.y)),
+            Equation(phi(x), ex.prediction),
         )
         + (
-            text("The dash-dotted grey line is the pivot t = −1/x = {}, where the step leaves the pre-activation unchanged. ", -1 / ex.x)
+            text(
+                "The dash-dotted grey line is the pivot {}, where the step leaves the pre-activation unchanged. ",
+                Equation(t, -1 / ex.x),
+            )
             if ex.gate
             else ()
         )
-        + move
-        + motion
+        + (
+            text(f"The arrow under the axis points from {{}} to {{}}: the elbow moves {_direction(ex)}. ", e, ep)
+            if moved
+            else text("The dashed line lies on the solid one: nothing moves. ")
+        )
+        + _motion(ex)
     )
     return Figure(name, lambda ax: _draw_example(ax, ex, title), description)
 
 
-def _example_steps(label: str, ex: Example, figure_name: str, title: str, motion: Text) -> tuple[Step, ...]:
+def _example_steps(label: str, ex: Example, figure_name: str, title: str) -> tuple[Step, ...]:
     return (
         Step(
             Kind.STEP,
             f"Worked example ({label})",
             text(
-                "Exact values, recomputed by the verifier from the definitions (φ, ℓ, one SGD step) at the point "
-                "below; the values are an illustration of the general result above, not its proof. Here {} and {}.",
+                "Exact values, recomputed by the verifier from the definitions (the unit, the loss, one SGD step) "
+                "at the point below, where {} and {}. An illustration of the general result, not its proof.",
                 Equation(y, ex.y),
                 Equation(w - b * x, ex.w - ex.b * ex.x),
             ),
             claim=ex.values_claim(),
         ),
-        Step(Kind.FIGURE, f"Figure ({label})", text("The example drawn to scale."), figure=_example_figure(figure_name, ex, title, motion)),
+        Step(
+            Kind.FIGURE,
+            f"Figure ({label})",
+            text("The example drawn to scale. ") + _motion(ex),
+            figure=_example_figure(figure_name, ex, title),
+        ),
     )
 
 
@@ -269,28 +301,35 @@ def _example_steps(label: str, ex: Example, figure_name: str, title: str, motion
 
 def part_a() -> Part:
     relu_def = Piecewise((w * x + b, w * x + b > 0), (0, True))
+    loss = Equation(ell, Rational(1, 2) * (phi(x) - y) ** 2)
     steps = (
         Step(
             Kind.INTERPRETATION,
             "Interpretation",
             text(
-                "Everything here is a scalar: the weight w, the bias b, the training input x and label y are "
-                "real numbers, and the unit is {}. To keep the training input apart from the variable of the "
-                "function, we write φ(t) for the unit at a generic input t and reserve x for the training "
-                "input. The loss {} is a squared norm of a scalar, i.e. a plain square; as a function of the "
-                "parameters (for the fixed pair (x, y)) we write it ℓ(w, b). The course's convention: the "
-                "derivative of the ReLU at 0 is 0.",
+                "Everything here is a scalar: {} are real numbers (weight, bias, training input, label), and the "
+                "unit is {}. The statement uses x both for the unit's input and for the training input; we write "
+                "{} for the unit at a generic input {} and keep {} for the training input. The loss {} is the "
+                "squared norm of a scalar, a plain square; as a function of the parameters, for the fixed pair "
+                "{}, it is {}. \"Elbow\" is read as the kink, the input where the unit switches between 0 and its "
+                "linear part, whichever side is the active one. Convention: the ReLU's derivative at 0 is 0.",
+                Tuple_(w, b, x, y),
                 Equation(phi(x), relu_def),
-                Equation(ell, Rational(1, 2) * (phi(x) - y) ** 2),
+                phi(t),
+                t,
+                x,
+                Rational(1, 2) * (phi(x) - y) ** 2,
+                Tuple(x, y),
+                loss,
             ),
         ),
         Step(
             Kind.METHOD,
             "Method",
             text(
-                "Write φ as the ReLU of the pre-activation {}; find where the pre-activation vanishes (the "
-                "elbow) and on which side it is positive; differentiate the loss by the chain rule with the "
-                "ReLU's derivative written as the indicator {}, checking the kink separately.",
+                "Write the unit as the ReLU of its pre-activation {}; find where the pre-activation vanishes (the "
+                "elbow) and on which side it is positive; differentiate the loss by the chain rule, with the ReLU's "
+                "derivative written as the indicator {}, and check the kink separately.",
                 w * t + b,
                 Indicator(z),
             ),
@@ -299,9 +338,13 @@ def part_a() -> Part:
             Kind.STEP,
             "The ReLU's derivative is an indicator",
             text(
-                "With {} (a piecewise function, not max(z, 0)), the derivative is 1 where z > 0 and 0 where "
-                "z < 0; the convention sets it to 0 at z = 0. All three are the indicator {}:",
+                "With {} (a piecewise function, not {}), the derivative is 1 for {} and 0 for {}; the convention "
+                "sets it to 0 at {}. All three are the indicator {}:",
                 Equation(ReLU(z), Piecewise((z, z > 0), (0, True))),
+                Max(z, 0),
+                z > 0,
+                z < 0,
+                Equation(z, 0),
                 Indicator(z),
             ),
             claim=EqualOn(Derivative(ReLU(z), z), Indicator(z)),
@@ -309,66 +352,77 @@ def part_a() -> Part:
         Step(
             Kind.STEP,
             "At the kink",
-            text("At z = 0 the derivative is 0 (the course's convention), not 1/2:"),
+            text("At {} the derivative is 0 (the course's convention), not 1/2:", Equation(z, 0)),
             claim=EqualOn(Subs(Derivative(ReLU(z), z), z, 0), 0),
         ),
         Step(
             Kind.STEP,
             "The elbow",
             text(
-                "For {} the pre-activation factors as {}, a line through (e, 0) with {}. So φ is the ReLU "
-                "of a line that crosses zero at e:",
+                "For {} the pre-activation factors as {}, a line through {} with {}. So the unit is the ReLU of a "
+                "line that crosses zero at {}:",
                 Ne(w, 0),
                 Equation(w * t + b, w * (t - e)),
+                Tuple(e, 0),
                 Equation(e, -b / w),
+                e,
             ),
             claim=EqualOn(phi(t), ReLU(w * (t - e)), (Ne(w, 0),), DEFS),
         ),
         Step(
             Kind.STEP,
             "w > 0: zero to the left of the elbow",
-            text("If w > 0, φ is 0 at and to the left of e …"),
+            text("If {}, the unit is 0 at and to the left of {} …", w > 0, e),
             claim=EqualOn(phi(t), 0, (w > 0, t <= e), DEFS),
         ),
         Step(
             Kind.STEP,
             "w > 0: active to the right of the elbow",
-            text("… and positive to the right of e, where it equals w(t − e): the active side is t > e."),
+            text("… and positive to the right of {}, where it equals {}: the active side is {}.", e, w * (t - e), t > e),
             claim=Sign(phi(t), "gt", (w > 0, t > e), DEFS),
         ),
         Step(
             Kind.STEP,
             "w < 0: zero to the right of the elbow",
-            text("If w < 0 the picture is mirrored: φ is 0 at and to the right of e …"),
+            text("If {} the picture is mirrored: the unit is 0 at and to the right of {} …", w < 0, e),
             claim=EqualOn(phi(t), 0, (w < 0, t >= e), DEFS),
         ),
         Step(
             Kind.STEP,
             "w < 0: active to the left of the elbow",
-            text("… and positive to the left of e: the active side is t < e."),
+            text("… and positive to the left of {}: the active side is {}.", e, t < e),
             claim=Sign(phi(t), "gt", (w < 0, t < e), DEFS),
         ),
         Step(
             Kind.STEP,
             "w = 0: no elbow",
             text(
-                "If w = 0 the unit is the constant ReLU(b): equal to b everywhere when b > 0, zero everywhere "
-                "when b ≤ 0. It has no elbow (no transition at all):"
+                "If {} the unit is the constant {}: equal to {} everywhere when {}, zero everywhere when {}. It has "
+                "no elbow (no transition at all):",
+                Equation(w, 0),
+                ReLU(b),
+                b,
+                b > 0,
+                b <= 0,
             ),
             claim=EqualOn(phi(t), ReLU(b), (Eq(w, 0),), DEFS),
         ),
         Step(
             Kind.STEP,
             "Derivative with respect to φ",
-            text("As a function of the prediction φ, the loss is a parabola; the factor 1/2 cancels the 2:"),
+            text("As a function of the prediction {}, the loss is a parabola; the factor 1/2 cancels the 2:", phi_value),
             claim=EqualOn(Derivative(Rational(1, 2) * (phi_value - y) ** 2, phi_value), phi_value - y),
         ),
         Step(
             Kind.STEP,
             "Derivative with respect to w",
             text(
-                "Chain rule: dℓ/dφ times dφ/dw, and dφ/dw = x times the ReLU's derivative at the pre-activation "
-                "{}. The verifier differentiates the piecewise loss itself and compares on every branch:",
+                "Chain rule: the derivative with respect to the prediction, {}, times the derivative of the "
+                "prediction with respect to {}, which is {} times the ReLU's derivative at the pre-activation {}. "
+                "The verifier differentiates the piecewise loss itself and compares on every branch:",
+                phi(x) - y,
+                w,
+                x,
                 ACTIVE,
             ),
             claim=EqualOn(Derivative(ell, w), (phi(x) - y) * x * Indicator(ACTIVE), (), DEFS),
@@ -376,13 +430,13 @@ def part_a() -> Part:
         Step(
             Kind.STEP,
             "Derivative with respect to b",
-            text("The same with dφ/db = the ReLU's derivative (the pre-activation has derivative 1 in b):"),
+            text("The same, with the pre-activation's derivative 1 with respect to {}:", b),
             claim=EqualOn(Derivative(ell, b), (phi(x) - y) * Indicator(ACTIVE), (), DEFS),
         ),
         Step(
             Kind.STEP,
             "Active training point",
-            text("Away from the kink, on the active side, both gradients are those of the linear unit wx + b:"),
+            text("Away from the kink, on the active side, both gradients are those of the linear unit {}:", ACTIVE),
             claim=EqualOn(GRAD, _row((ACTIVE - y) * x, ACTIVE - y), (ACTIVE > 0,), DEFS),
         ),
         Step(
@@ -401,8 +455,9 @@ def part_a() -> Part:
             Kind.NOTE,
             "Why the ReLU is not written max(z, 0) here",
             text(
-                "SymPy differentiates max(z, 0) to the Heaviside step, whose value at 0 is 1/2; that would "
-                "silently change the convention at the kink:"
+                "SymPy differentiates {} to the Heaviside step, whose value at 0 is 1/2; that would silently change "
+                "the convention at the kink:",
+                Max(z, 0),
             ),
             claim=EqualOn(Subs(Derivative(Max(z, 0), z), z, 0), Rational(1, 2)),
         ),
@@ -410,9 +465,16 @@ def part_a() -> Part:
             Kind.ANSWER,
             "Answer",
             text(
-                "The elbow is at e = −b/w (when w ≠ 0); for w > 0 the active side is t > e, for w < 0 it is "
-                "t < e, and for w = 0 there is no elbow (φ is the constant ReLU(b)). With the indicator "
-                "{} (0 at the kink):",
+                "The elbow is at {} when {}; the active side is {} for {} and {} for {}; for {} there is no elbow "
+                "(the unit is the constant {}). With the indicator {} (0 at the kink):",
+                Equation(e, -b / w),
+                Ne(w, 0),
+                t > e,
+                w > 0,
+                t < e,
+                w < 0,
+                Equation(w, 0),
+                ReLU(b),
                 Indicator(ACTIVE),
             ),
             display=(
@@ -429,22 +491,29 @@ def part_a() -> Part:
         ),
     )
     prompt = text(
-        "A single ReLU unit {} with loss {}. Find (i) the elbow e, where the function transitions from 0 to "
-        "something else; (ii) dℓ/dφ; (iii) ∂ℓ/∂w; (iv) ∂ℓ/∂b.",
+        "A single ReLU unit {} with loss {}. Find (i) the location of the elbow {}, where the function transitions "
+        "from 0 to something else; (ii) {}; (iii) {}; (iv) {}.",
         Equation(phi(x), relu_def),
-        Equation(ell, Rational(1, 2) * (phi(x) - y) ** 2),
+        loss,
+        e,
+        Derivative(Function("ell")(phi_value), phi_value),
+        Derivative(ell, w),
+        Derivative(ell, b),
     )
     return Part("a", prompt, steps)
 
 
 # -- part (b) ------------------------------------------------------------------------------------
 
+_p = Symbol("p", real=True)
 LEAD_B = text(
-    "A training point (x, y) has {} (the prediction is 1 too high). One SGD step updates every parameter p as "
-    "{} with step size {}. Describe what happens to the slope and to the elbow, and draw φ, the elbow, the point "
-    "and the change.",
+    "A training point {} has {} (the prediction is 1 too high). One SGD step updates every parameter {} as {} with "
+    "step size {}. Describe what happens to the slope and to the elbow, and draw the unit, the elbow, the point and "
+    "the change.",
+    Tuple(x, y),
     Equation(phi(x) - y, 1),
-    Equation(Symbol("p'"), Symbol("p") - lam * Derivative(Function("ell")(Symbol("p")), Symbol("p"))),
+    _p,
+    Equation(Symbol("p'"), _p - lam * Derivative(Function("ell")(_p), _p)),
     lam > 0,
 )
 
@@ -454,12 +523,17 @@ def _symbol_note() -> Step:
         Kind.NOTE,
         "Step size and symbols",
         text(
-            "λ here is the SGD step size (problem 4 uses λ for the ridge penalty: unrelated). No bound on λ "
-            "is assumed: every claim below is for every λ > 0 unless it names a range of λ. The elbow before "
-            "the step is {}; after it, {} (the elbow of the updated unit, defined when {}).",
+            "{} here is the SGD step size (problem 4 uses the same letter for the ridge penalty: unrelated). No bound "
+            "on it is assumed: every claim below holds for every {} unless it names a range of {}. The elbow before "
+            "the step is {}; after it, {}, the elbow of the updated unit, defined when {}. The label is fixed by "
+            "the case: {}.",
+            lam,
+            lam > 0,
+            lam,
             Equation(e, -b / w),
             Equation(ep, -bp / wp),
             Ne(wp, 0),
+            Equation(y, phi(x) - 1),
         ),
     )
 
@@ -470,8 +544,9 @@ def _active_updates(case: tuple) -> tuple[Step, ...]:
             Kind.STEP,
             "Gradients at the training point",
             text(
-                "The point is on the active side, so the indicator is 1, and the error φ(x) − y is 1. The "
-                "gradients of (a) become:"
+                "The point is on the active side, so the indicator is 1, and the error {} is 1. The gradients of (a) "
+                "become:",
+                phi(x) - y,
             ),
             claim=EqualOn(GRAD, _row(x, 1), case, DEFS),
         ),
@@ -485,35 +560,35 @@ def _active_updates(case: tuple) -> tuple[Step, ...]:
 
 
 def _elbow_identity(case: tuple) -> tuple[Step, ...]:
+    where = (*case, Ne(lam * x, w))
     return (
         Step(
             Kind.STEP,
             "The new elbow",
             text("The updated unit's elbow, where {}:", Ne(wp, 0)),
-            claim=EqualOn(ep, (lam - b) / (w - lam * x), (*case, Ne(lam * x, w)), DEFS),
+            claim=EqualOn(ep, (lam - b) / (w - lam * x), where, DEFS),
         ),
         Step(
             Kind.STEP,
             "How far the elbow moves",
-            text(
-                "Subtracting e and writing the result in terms of the parameters and of the old elbow gives the "
-                "displacement; its sign decides the direction:"
-            ),
-            claim=EqualOn(ep - e, lam * (w - b * x) / (w * (w - lam * x)), (*case, Ne(lam * x, w)), DEFS),
+            text("Subtracting {} and writing the result as one fraction gives the displacement; its sign is the direction:", e),
+            claim=EqualOn(ep - e, lam * (w - b * x) / (w * (w - lam * x)), where, DEFS),
         ),
         Step(
             Kind.STEP,
             "… in terms of the old elbow",
             text("Since {}, the same displacement reads:", Equation(b, -w * e)),
-            claim=EqualOn(ep - e, lam * (1 + e * x) / (w - lam * x), (*case, Ne(lam * x, w)), DEFS),
+            claim=EqualOn(ep - e, lam * (1 + e * x) / (w - lam * x), where, DEFS),
         ),
         Step(
             Kind.STEP,
             "The pivot",
             text(
-                "Why: the step changes the pre-activation at every input t by {}. The line turns about the "
-                "pivot t = −1/x, where it does not change; the new elbow is where the turned line crosses zero.",
+                "Why: the step changes the pre-activation at every input {} by {}. The line turns about the pivot {}, "
+                "where it does not change; the new elbow is where the turned line crosses zero.",
+                t,
                 -lam * (x * t + 1),
+                Equation(t, -1 / x),
             ),
             claim=EqualOn(PIVOT_SHIFT, -lam * (x * t + 1), case, DEFS),
         ),
@@ -528,10 +603,13 @@ def part_b_i() -> Part:
             Kind.INTERPRETATION,
             "Interpretation",
             text(
-                "φ(x) = 0 means the training input is on the unit's inactive side: {}. This includes the tie "
-                "wx + b = 0, where the training input sits exactly on the elbow. With φ(x) − y = 1 the label is "
-                "y = −1.",
-                Relation(Eq(phi(x), 0), "iff", ACTIVE <= 0),
+                "{} means the training input is on the unit's inactive side, {}. This includes the tie {}, where the "
+                "training input sits exactly on the elbow. With {} the label is {}.",
+                Eq(phi(x), 0),
+                ACTIVE <= 0,
+                Eq(ACTIVE, 0),
+                Equation(phi(x) - y, 1),
+                Equation(y, -1),
             ),
             claim=IffOn(Eq(phi(x), 0), ACTIVE <= 0, (), DEFS),
         ),
@@ -556,15 +634,16 @@ def part_b_i() -> Part:
         Step(
             Kind.STEP,
             "The elbow stays",
-            text("and the elbow (when there is one, w ≠ 0) does not move:"),
+            text("and the elbow (when there is one, {}) does not move:", Ne(w, 0)),
             claim=EqualOn(ep, e, (*CASE_I, Ne(w, 0)), DEFS),
         ),
         Step(
             Kind.NOTE,
             "The tie wx + b = 0",
             text(
-                "At the tie the ReLU is not differentiable; the course's convention (derivative 0 at the kink) "
-                "resolves it, and the unit does not move:"
+                "At the tie {} the ReLU is not differentiable; the course's convention (derivative 0 at the kink) "
+                "resolves it, and the unit does not move:",
+                Eq(ACTIVE, 0),
             ),
             claim=EqualOn(UPDATE, _row(w, b), tie, DEFS),
         ),
@@ -572,29 +651,27 @@ def part_b_i() -> Part:
             Kind.NOTE,
             "Another convention would move it",
             text(
-                "With max(z, 0) and SymPy's Heaviside(0) = 1/2 the tie would give the update {}, and with a "
-                "derivative of 1 at the kink it would behave like case (ii)–(iv). The statement fixes the "
-                "convention, so only the tie's reading depends on it. Also w = 0 with b ≤ 0 belongs here: a "
-                "dead unit with no elbow, before and after.",
-                _row(w - lam * x / 2, b - lam / 2),
+                "With {} and SymPy's Heaviside step (1/2 at 0) the tie would give the update {}; with a derivative 1 "
+                "at the kink it would behave like cases (ii)–(iv). The statement fixes the convention, so only the "
+                "tie's reading depends on it. Also {} with {} belongs to this case: a dead unit with no elbow, before "
+                "and after the step.",
+                Max(z, 0),
+                Equation(UPDATE, _row(w - lam * x / 2, b - lam / 2)),
+                Equation(w, 0),
+                b <= 0,
             ),
         ),
-        *_example_steps(
-            "inactive point",
-            ex,
-            "q5-b-i",
-            "(b.i) inactive point: nothing moves",
-            text("The point lies on the flat side of the ReLU, so the gradient is zero and the graph is unchanged."),
-        ),
+        *_example_steps("inactive point", ex, "q5-b-i", "(b.i) inactive point: nothing moves"),
         Step(
             Kind.ANSWER,
             "Answer",
             text(
-                "No gradient reaches the unit: for every λ > 0 the slope and the bias stay, {} and {}, and the "
-                "elbow stays, e' = e (for w ≠ 0; for w = 0 there is no elbow before or after). This includes "
-                "the tie wx + b = 0 by the course's convention.",
-                Equation(wp, w),
-                Equation(bp, b),
+                "No gradient reaches the unit: for every {} the slope and the bias stay, and so does the elbow (for "
+                "{}; for {} there is no elbow before or after). This includes the tie {}, by the course's convention.",
+                lam > 0,
+                Ne(w, 0),
+                Equation(w, 0),
+                Eq(ACTIVE, 0),
             ),
             display=(Boxed(Tuple_(Equation(wp, w), Equation(bp, b), Equation(ep, e))),),
             claim=EqualOn(_row(wp - w, bp - b), _row(0, 0), CASE_I, DEFS),
@@ -615,9 +692,12 @@ def part_b_ii() -> Part:
             Kind.INTERPRETATION,
             "Interpretation",
             text(
-                "w > 0, x > 0 and φ(x) > 0: the unit rises to the right, its elbow is left of the training "
-                "input, and the point is on the active side (wx + b > 0). The label is y = φ(x) − 1. Nothing "
-                "else is assumed: b may have either sign, and λ > 0 is arbitrary."
+                "{}: the unit rises to the right, its elbow is left of the training input, and the point is on the "
+                "active side, {}. Nothing else is assumed: {} may have either sign, and {} is arbitrary.",
+                Tuple_(w > 0, x > 0, phi(x) > 0),
+                ACTIVE > 0,
+                b,
+                lam > 0,
             ),
         ),
         _symbol_note(),
@@ -625,23 +705,24 @@ def part_b_ii() -> Part:
             Kind.METHOD,
             "Method",
             text(
-                "Exact case analysis: compute the update, write the displacement e' − e as one fraction, and "
-                "decide its sign over the whole region the case allows (symbolically, by a change of variables "
-                "to positive parameters). Where the case does not fix the sign, derive the condition that does, "
-                "as an equivalence checked in both directions."
+                "Exact case analysis: compute the update, write the displacement {} as one fraction, and decide its "
+                "sign over the whole region the case allows, symbolically (a change of variables to positive "
+                "parameters). Where the case does not fix the sign, derive the condition that does, as an "
+                "equivalence checked in both directions.",
+                ep - e,
             ),
         ),
         *_active_updates(CASE_II),
         Step(
             Kind.STEP,
             "The slope decreases",
-            text("Since λx > 0, the slope goes down, for every step size:"),
+            text("Since {}, the slope goes down, for every step size:", lam * x > 0),
             claim=Sign(wp - w, "lt", CASE_II, DEFS),
         ),
         Step(
             Kind.STEP,
             "… and stays positive only for a small step",
-            text("The new slope is positive exactly when λ < w/x:"),
+            text("The new slope is positive exactly when {}:", lam < w / x),
             claim=IffOn(wp > 0, lam < w / x, CASE_II, DEFS),
         ),
         *_elbow_identity(CASE_II),
@@ -649,108 +730,104 @@ def part_b_ii() -> Part:
             Kind.NOTE,
             "The case does not decide the direction",
             text(
-                "The numerator factor w − bx has no fixed sign in this case (b may be large and positive), so "
-                "no single direction holds for all parameters the case allows: the first two worked examples "
-                "below both satisfy the case and move the elbow in opposite directions. The next steps give the "
-                "exact condition instead."
+                "The numerator factor {} has no fixed sign in this case ({} may be large and positive), so no single "
+                "direction holds for all parameters the case allows: the first two worked examples below both "
+                "satisfy the case and move the elbow in opposite directions. The next steps give the exact "
+                "condition instead.",
+                w - b * x,
+                b,
             ),
         ),
         Step(
             Kind.STEP,
             "Small step (λ < w/x): right exactly when w > bx",
-            text("For λ < w/x the denominator is positive, so the elbow moves right if and only if w − bx > 0:"),
+            text("For {} the denominator is positive, so the elbow moves right if and only if {}:", lam < w / x, w - b * x > 0),
             claim=IffOn(ep > e, w - b * x > 0, small, DEFS),
         ),
         Step(
             Kind.STEP,
             "Small step: left exactly when w < bx",
-            text("… moves left if and only if w − bx < 0, and stays exactly when w = bx:"),
+            text("… it moves left if and only if {}, and stays exactly when {}:", w - b * x < 0, Eq(w, b * x)),
             claim=IffOn(ep < e, w - b * x < 0, small, DEFS),
         ),
         Step(
             Kind.STEP,
             "The same condition, read on the graph",
-            text(
-                "w − bx > 0 says that the old elbow lies right of the pivot −1/x. In particular it holds "
-                "whenever b ≤ 0 (elbow at or right of 0):"
-            ),
+            text("{} says that the old elbow lies right of the pivot {}:", w - b * x > 0, -1 / x),
             claim=IffOn(w - b * x > 0, e > -1 / x, CASE_II, DEFS),
         ),
         Step(
             Kind.STEP,
             "b ≤ 0 is enough",
-            text("For b ≤ 0 the condition always holds, so a small step moves the elbow right:"),
+            text(
+                "For {} (elbow at or right of 0) the condition always holds, so a small step moves the elbow right:",
+                b <= 0,
+            ),
             claim=Sign(w - b * x, "gt", (*CASE_II, b <= 0), DEFS),
         ),
         Step(
             Kind.STEP,
             "Large step (λ > w/x): the slope turns negative",
-            text("Beyond λ = w/x the new slope is negative, so the active side flips to the left of e':"),
+            text("For {} the new slope is negative, so the active side flips to the left of {}:", lam > w / x, ep),
             claim=Sign(wp, "lt", large, DEFS),
         ),
         Step(
             Kind.STEP,
             "Large step: the direction reverses",
-            text("and the denominator is negative, so the elbow moves right exactly when w − bx < 0:"),
+            text("and the denominator is negative, so the elbow moves right exactly when {}:", w - b * x < 0),
             claim=IffOn(ep > e, w - b * x < 0, large, DEFS),
         ),
         Step(
             Kind.STEP,
             "λ = w/x: the slope vanishes",
             text(
-                "At λ = w/x the new slope is 0 and the new pre-activation is the constant b − w/x at every input t, "
-                "so the new unit is the constant {}: no elbow at all (a dead unit when bx ≤ w).",
+                "At {} the new slope is 0 and the new pre-activation is the constant {} at every input {}, so the new "
+                "unit is the constant {}: no elbow at all (a dead unit when {}).",
+                Eq(lam, w / x),
+                b - w / x,
+                t,
                 ReLU(b - w / x),
+                b * x <= w,
             ),
             claim=EqualOn(_row(wp, wp * t + bp), _row(0, b - w / x), (*CASE_II, Eq(lam, w / x)), DEFS),
         ),
         Step(
             Kind.STEP,
             "Very large steps",
-            text("As λ grows without bound the new elbow tends to the pivot:"),
+            text("As {} grows without bound the new elbow tends to the pivot:", lam),
             claim=EqualOn(Limit(ep, lam, oo), -1 / x, CASE_II[:-1], DEFS),
         ),
-        *_example_steps(
-            "elbow moves right",
-            right,
-            "q5-b-ii-right",
-            "(b.ii) b = 0, small step: slope down, elbow right",
-            text("Here w − bx = 1 > 0 and λ = 1/4 < w/x = 1: the slope drops from 1 to 3/4 and the elbow moves right."),
-        ),
-        *_example_steps(
-            "elbow moves left",
-            left,
-            "q5-b-ii-left",
-            "(b.ii) b = 2, small step: slope down, elbow left",
-            text("Here w − bx = −1 < 0 and λ = 1/4 < w/x = 1: the slope drops from 1 to 3/4 but the elbow moves left."),
-        ),
+        *_example_steps("elbow moves right", right, "q5-b-ii-right", "(b.ii) b = 0, small step: slope down, elbow right"),
+        *_example_steps("elbow moves left", left, "q5-b-ii-left", "(b.ii) b = 2, small step: slope down, elbow left"),
         Step(
             Kind.STEP,
             "Worked example (elbow stays)",
-            text("On the boundary w = bx the line turns about its own elbow, which stays put:"),
+            text("On the boundary {} the line turns about its own elbow, which stays put:", Eq(w, b * x)),
             claim=tie.values_claim(),
         ),
-        *_example_steps(
-            "large step",
-            flip,
-            "q5-b-ii-large",
-            "(b.ii) large step λ = 2 > w/x: slope flips sign",
-            text(
-                "Here λ = 2 > w/x = 1: the slope goes from 1 to −1, the active side flips to the left, and the elbow "
-                "moves left (w − bx = 1 > 0 with a large step)."
-            ),
-        ),
+        *_example_steps("large step", flip, "q5-b-ii-large", "(b.ii) large step λ = 2 > w/x: slope flips sign"),
         Step(
             Kind.ANSWER,
             "Answer",
             text(
-                "The slope always decreases, {} (and stays positive only for λ < w/x). The new elbow is "
-                "{} (λ ≠ w/x). Its direction is not fixed by the case: for a small step (λ < w/x) it moves "
-                "right if and only if w > bx — always when b ≤ 0 — left if and only if w < bx, and stays when "
-                "w = bx; for a large step (λ > w/x) the slope turns negative and the direction reverses. At "
-                "λ = w/x the unit becomes flat; as λ → ∞ the elbow tends to −1/x. In one formula:",
+                "The slope always decreases, {}, and stays positive only for {}. The new elbow is {} (for {}). Its "
+                "direction is not fixed by the case. For a small step, {}, the elbow moves right if and only if {} "
+                "(always when {}), left if and only if {}, and stays when {}. For a large step, {}, the slope turns "
+                "negative and the direction reverses. At {} the unit becomes flat (no elbow); as {} the elbow tends "
+                "to {}. In one formula:",
                 Equation(wp, w - lam * x),
+                lam < w / x,
                 Equation(ep, (lam - b) / (w - lam * x)),
+                Ne(lam, w / x),
+                lam < w / x,
+                w - b * x > 0,
+                b <= 0,
+                w - b * x < 0,
+                Eq(w, b * x),
+                lam > w / x,
+                Eq(lam, w / x),
+                Relation(lam, "to", oo),
+                -1 / x,
             ),
             display=(
                 Boxed(
@@ -764,7 +841,35 @@ def part_b_ii() -> Part:
             claim=IffOn(ep > e, (w - b * x) * (w - lam * x) > 0, (*CASE_II, Ne(lam * x, w)), DEFS),
         ),
     )
-    return Part("b.ii", text("Case (ii): {}, {}, {}.", w > 0, x > 0, phi(x) > 0), steps, lead=LEAD_B)
+    return Part("b.ii", text("Case (ii): {}.", Tuple_(w > 0, x > 0, phi(x) > 0)), steps, lead=LEAD_B)
+
+
+def _pivot_steps(case: tuple, side: str) -> tuple[Step, ...]:
+    """The elbow's bound (the pivot), its limit, and when a large step passes the point."""
+    left_of = side == "left"
+    return (
+        Step(
+            Kind.STEP,
+            "… but never past the pivot",
+            text(
+                f"However large the step, the new elbow stays {'left' if left_of else 'right'} of the pivot {{}} …",
+                -1 / x,
+            ),
+            claim=Sign(ep + 1 / x, "lt" if left_of else "gt", case, DEFS),
+        ),
+        Step(
+            Kind.STEP,
+            "… which it approaches for very large steps",
+            text("and tends to it as {}:", Relation(lam, "to", oo)),
+            claim=EqualOn(Limit(ep, lam, oo), -1 / x, case[:-1], DEFS),
+        ),
+        Step(
+            Kind.STEP,
+            "Large step: the point can fall off",
+            text("The elbow passes the training input (which then becomes inactive) exactly when the step is large enough:"),
+            claim=IffOn(ep > x if left_of else ep < x, lam * (x**2 + 1) > ACTIVE, case, DEFS),
+        ),
+    )
 
 
 def part_b_iii() -> Part:
@@ -774,8 +879,13 @@ def part_b_iii() -> Part:
             Kind.INTERPRETATION,
             "Interpretation",
             text(
-                "w > 0, x < 0 and φ(x) > 0: the unit rises to the right and the training input, left of 0, is on "
-                "the active side, so the elbow is left of x. Then b > −wx > 0. λ > 0 is arbitrary."
+                "{}: the unit rises to the right and the training input, left of 0, is on the active side, so the "
+                "elbow is left of {}. Then {}, so {}. {} is arbitrary.",
+                Tuple_(w > 0, x < 0, phi(x) > 0),
+                x,
+                b > -w * x,
+                b > 0,
+                lam > 0,
             ),
             claim=Sign(b, "gt", CASE_III, DEFS),
         ),
@@ -783,13 +893,13 @@ def part_b_iii() -> Part:
         Step(
             Kind.METHOD,
             "Method",
-            text("As in (ii): compute the update and decide the signs of w' − w and e' − e over the whole case."),
+            text("As in (ii): compute the update and decide the signs of {} and {} over the whole case.", wp - w, ep - e),
         ),
         *_active_updates(CASE_III),
         Step(
             Kind.STEP,
             "The slope increases",
-            text("Since λx < 0, the slope goes up, for every step size:"),
+            text("Since {}, the slope goes up, for every step size:", lam * x < 0),
             claim=Sign(wp - w, "gt", CASE_III, DEFS),
         ),
         *_elbow_identity(CASE_III),
@@ -797,53 +907,42 @@ def part_b_iii() -> Part:
             Kind.STEP,
             "The elbow moves right, always",
             text(
-                "Here w − bx > 0 and w − λx > 0 for every parameter value the case allows, so the displacement "
-                "is positive — decided over the whole case, for every λ > 0:"
+                "Here {} and {} for every parameter value the case allows, so the displacement is positive — decided "
+                "over the whole case, for every {}:",
+                w - b * x > 0,
+                w - lam * x > 0,
+                lam > 0,
             ),
             claim=Sign(ep - e, "gt", CASE_III, DEFS),
         ),
-        Step(
-            Kind.STEP,
-            "… but never past the pivot",
-            text("However large the step, the new elbow stays left of the pivot −1/x > 0 …"),
-            claim=Sign(ep + 1 / x, "lt", CASE_III, DEFS),
-        ),
-        Step(
-            Kind.STEP,
-            "… which it approaches for very large steps",
-            text("and tends to it as λ → ∞:"),
-            claim=EqualOn(Limit(ep, lam, oo), -1 / x, CASE_III[:-1], DEFS),
-        ),
-        Step(
-            Kind.STEP,
-            "Large step: the point can fall off",
-            text(
-                "The elbow passes the training input (which then becomes inactive) exactly when the step is "
-                "large enough:"
-            ),
-            claim=IffOn(ep > x, lam * (x**2 + 1) > ACTIVE, CASE_III, DEFS),
-        ),
-        *_example_steps(
-            "x < 0",
-            ex,
-            "q5-b-iii",
-            "(b.iii) x < 0: slope up, elbow right",
-            text("The slope rises from 1 to 5/4 and the elbow moves right from −2 to −7/5, towards the pivot −1/x = 1."),
-        ),
+        *_pivot_steps(CASE_III, "left"),
+        *_example_steps("x < 0", ex, "q5-b-iii", "(b.iii) x < 0: slope up, elbow right"),
         Step(
             Kind.ANSWER,
             "Answer",
             text(
-                "The slope increases, {}, and the elbow moves right, e' > e, for every parameter value the case "
-                "allows and every λ > 0, staying left of −1/x (its limit as λ → ∞). A large step, λ(x² + 1) > wx + b, "
-                "carries the elbow past the training input.",
-                Relation(wp, "gt", w),
+                "The slope increases and the elbow moves right, for every parameter value the case allows and every "
+                "{}; the elbow stays left of {}, its limit as {}. A large step, {}, carries the elbow past the "
+                "training input.",
+                lam > 0,
+                -1 / x,
+                Relation(lam, "to", oo),
+                lam * (x**2 + 1) > ACTIVE,
             ),
-            display=(Boxed(Tuple_(Equation(wp, w - lam * x), Relation(wp, "gt", w), Equation(ep, (lam - b) / (w - lam * x)), Relation(ep, "gt", e))),),
+            display=(
+                Boxed(
+                    Tuple_(
+                        Equation(wp, w - lam * x),
+                        Relation(wp, "gt", w),
+                        Equation(ep, (lam - b) / (w - lam * x)),
+                        Relation(ep, "gt", e),
+                    )
+                ),
+            ),
             claim=Sign(ep - e, "gt", CASE_III, DEFS),
         ),
     )
-    return Part("b.iii", text("Case (iii): {}, {}, {}.", w > 0, x < 0, phi(x) > 0), steps, lead=LEAD_B)
+    return Part("b.iii", text("Case (iii): {}.", Tuple_(w > 0, x < 0, phi(x) > 0)), steps, lead=LEAD_B)
 
 
 def part_b_iv() -> Part:
@@ -853,9 +952,12 @@ def part_b_iv() -> Part:
             Kind.INTERPRETATION,
             "Interpretation",
             text(
-                "w < 0, x > 0 and φ(x) > 0: the unit falls to the right, its active side is left of the elbow, "
-                "and the training input is there; so b > −wx > 0 and the elbow e = −b/w is positive. λ > 0 is "
-                "arbitrary."
+                "{}: the unit falls to the right, its active side is left of the elbow, and the training input is "
+                "there; so {} and the elbow {} is positive. {} is arbitrary.",
+                Tuple_(w < 0, x > 0, phi(x) > 0),
+                b > -w * x,
+                Equation(e, -b / w),
+                lam > 0,
             ),
             claim=Sign(e, "gt", CASE_IV, DEFS),
         ),
@@ -863,19 +965,19 @@ def part_b_iv() -> Part:
         Step(
             Kind.METHOD,
             "Method",
-            text("As in (ii): compute the update and decide the signs of w' − w and e' − e over the whole case."),
+            text("As in (ii): compute the update and decide the signs of {} and {} over the whole case.", wp - w, ep - e),
         ),
         *_active_updates(CASE_IV),
         Step(
             Kind.STEP,
             "The slope decreases (gets steeper)",
-            text("Since λx > 0, the (negative) slope goes further down, for every step size …"),
+            text("Since {}, the (negative) slope goes further down, for every step size …", lam * x > 0),
             claim=Sign(wp - w, "lt", CASE_IV, DEFS),
         ),
         Step(
             Kind.STEP,
             "… so its magnitude grows",
-            text("the slope stays negative and |w| grows:"),
+            text("… so it stays negative and its magnitude grows:"),
             claim=Sign(Abs(wp) - Abs(w), "gt", CASE_IV, DEFS),
         ),
         *_elbow_identity(CASE_IV),
@@ -883,50 +985,43 @@ def part_b_iv() -> Part:
             Kind.STEP,
             "The elbow moves left, always",
             text(
-                "Here w − bx < 0 and w − λx < 0 while w < 0, so the displacement is negative for every parameter "
-                "value the case allows and every λ > 0:"
+                "Here {} and {} while {}, so the displacement is negative for every parameter value the case allows "
+                "and every {}:",
+                w - b * x < 0,
+                w - lam * x < 0,
+                w < 0,
+                lam > 0,
             ),
             claim=Sign(ep - e, "lt", CASE_IV, DEFS),
         ),
-        Step(
-            Kind.STEP,
-            "… but never past the pivot",
-            text("However large the step, the new elbow stays right of the pivot −1/x < 0 …"),
-            claim=Sign(ep + 1 / x, "gt", CASE_IV, DEFS),
-        ),
-        Step(
-            Kind.STEP,
-            "… which it approaches for very large steps",
-            text("and tends to it as λ → ∞:"),
-            claim=EqualOn(Limit(ep, lam, oo), -1 / x, CASE_IV[:-1], DEFS),
-        ),
-        Step(
-            Kind.STEP,
-            "Large step: the point can fall off",
-            text("The elbow passes the training input (which becomes inactive) exactly when:"),
-            claim=IffOn(ep < x, lam * (x**2 + 1) > ACTIVE, CASE_IV, DEFS),
-        ),
-        *_example_steps(
-            "w < 0",
-            ex,
-            "q5-b-iv",
-            "(b.iv) w < 0: slope steeper, elbow left",
-            text("The slope goes from −1 to −5/4 and the elbow moves left from 2 to 7/5, towards the pivot −1/x = −1."),
-        ),
+        *_pivot_steps(CASE_IV, "right"),
+        *_example_steps("w < 0", ex, "q5-b-iv", "(b.iv) w < 0: slope steeper, elbow left"),
         Step(
             Kind.ANSWER,
             "Answer",
             text(
-                "The slope decreases (becomes more negative), {}, and the elbow moves left, e' < e, for every "
-                "parameter value the case allows and every λ > 0, staying right of −1/x (its limit as λ → ∞). A "
-                "large step, λ(x² + 1) > wx + b, carries the elbow past the training input.",
-                Relation(wp, "lt", w),
+                "The slope decreases (becomes more negative, steeper) and the elbow moves left, for every parameter "
+                "value the case allows and every {}; the elbow stays right of {}, its limit as {}. A large step, {}, "
+                "carries the elbow past the training input.",
+                lam > 0,
+                -1 / x,
+                Relation(lam, "to", oo),
+                lam * (x**2 + 1) > ACTIVE,
             ),
-            display=(Boxed(Tuple_(Equation(wp, w - lam * x), Relation(wp, "lt", w), Equation(ep, (lam - b) / (w - lam * x)), Relation(ep, "lt", e))),),
+            display=(
+                Boxed(
+                    Tuple_(
+                        Equation(wp, w - lam * x),
+                        Relation(wp, "lt", w),
+                        Equation(ep, (lam - b) / (w - lam * x)),
+                        Relation(ep, "lt", e),
+                    )
+                ),
+            ),
             claim=Sign(ep - e, "lt", CASE_IV, DEFS),
         ),
     )
-    return Part("b.iv", text("Case (iv): {}, {}, {}.", w < 0, x > 0, phi(x) > 0), steps, lead=LEAD_B)
+    return Part("b.iv", text("Case (iv): {}.", Tuple_(w < 0, x > 0, phi(x) > 0)), steps, lead=LEAD_B)
 
 
 # -- parts (c) and (d) ---------------------------------------------------------------------------
@@ -942,112 +1037,162 @@ def _network_interpretation() -> Step:
         Kind.INTERPRETATION,
         "Interpretation",
         text(
-            "Shapes: {}. Unit i has incoming weight {}, bias {} and outgoing weight {} (W⁽²⁾ is a row, so its i-th "
-            "entry is in column i). The output is the scalar {}. The problem's b is now a vector, and the single "
-            "unit of (a)–(b) is the case d = 1, v_1 = 1.",
+            "Shapes: {}. Unit {} has incoming weight {}, bias {} and outgoing weight {} ({} is a row, so its {}-th "
+            "entry is in column {}). The output is the scalar {}. The problem's {} is now a vector, and the single "
+            "unit of (a)–(b) is the case {} with output weight 1.",
             Tuple_(Element(W1, RealSpace(d, 1)), Element(bvec, RealSpace(d, 1)), Element(W2, RealSpace(1, d))),
+            i,
             Relation(wi, "def", Entry(W1, i, 1)),
             Relation(bi, "def", Entry(bvec, i)),
             Relation(vi, "def", Entry(W2, 1, i)),
+            W2,
+            i,
+            i,
             Equation(fhat(t), _network_output(t)),
+            bvec,
+            Equation(d, 1),
         ),
     )
 
 
 def part_c() -> Part:
     w1, w2, b1, b2, v1, v2 = (Symbol(n, real=True) for n in ("w_1", "w_2", "b_1", "b_2", "v_1", "v_2"))
+    e1 = Symbol("e_1", real=True)
 
     def two_units(wv, bv, vv):
         return vv[0] * ReLU(wv[0] * t + bv[0]) + vv[1] * ReLU(wv[1] * t + bv[1])
 
+    def jump(expr: Expr, at: Expr) -> Expr:
+        return Subs(Derivative(expr, t), t, at + h) - Subs(Derivative(expr, t), t, at - h)
+
     unit = vi * ReLU(wi * t + bi)
-    slope_right = Subs(Derivative(unit, t), t, ei + h)
-    slope_left = Subs(Derivative(unit, t), t, ei - h)
+    pair = v1 * ReLU(w1 * (t - e1)) + v2 * ReLU(w2 * (t - e1))  # two units, one elbow e_1
+    shared = (Ne(w1, 0), Ne(w2, 0), h > 0)
     steps = (
         _network_interpretation(),
         Step(
             Kind.METHOD,
             "Method",
             text(
-                "The output is a sum of one ReLU per unit; unit i contributes v_i ReLU(w_i t + b_i), which has the "
-                "elbow of a single unit (part (a)). Whether that elbow is a kink of the output is decided by the "
-                "jump of the slope there."
+                "The output is a sum of one ReLU per unit; unit {} contributes {}, which has the elbow of a single "
+                "unit (part (a)). Whether that elbow is a kink of the output is decided by the jump of the output's "
+                "slope there.",
+                i,
+                unit,
             ),
         ),
         Step(
             Kind.STEP,
             "Unit i's elbow",
-            text("As in (a), for {} unit i's pre-activation crosses zero at {}:", Ne(wi, 0), Equation(ei, -bi / wi)),
+            text("As in (a), for {} unit {}'s pre-activation crosses zero at {}:", Ne(wi, 0), i, Equation(ei, -bi / wi)),
             claim=EqualOn(ReLU(wi * t + bi), ReLU(wi * (t - ei)), (Ne(wi, 0),), NET_DEFS),
         ),
         Step(
             Kind.STEP,
             "The jump of the slope",
             text(
-                "Unit i's contribution is linear on each side of e_i; its slope just right minus just left of e_i is "
-                "{}, for either sign of w_i (checked at every distance h > 0):",
+                "Unit {}'s contribution is linear on each side of {}; its slope right of {} minus its slope left of "
+                "it is {}, for either sign of {} (at every distance {}):",
+                i,
+                ei,
+                ei,
                 vi * Abs(wi),
+                wi,
+                h > 0,
             ),
-            claim=EqualOn(slope_right - slope_left, vi * Abs(wi), (Ne(wi, 0), h > 0), NET_DEFS),
+            claim=EqualOn(jump(unit, ei), vi * Abs(wi), (Ne(wi, 0), h > 0), NET_DEFS),
+        ),
+        Step(
+            Kind.STEP,
+            "Units sharing an elbow: the jumps add",
+            text(
+                "If two units have the same elbow {} (pre-activations {} and {}), the output's slope jumps there by "
+                "the sum of their jumps, whatever the signs of {} and {}:",
+                e1,
+                w1 * (t - e1),
+                w2 * (t - e1),
+                w1,
+                w2,
+            ),
+            claim=EqualOn(jump(pair, e1), v1 * Abs(w1) + v2 * Abs(w2), shared),
         ),
         Step(
             Kind.NOTE,
             "When is e_i a kink of the output?",
             text(
-                "Every other unit j is linear near e_i unless its own elbow is at the same place, so the output's "
-                "slope jumps at e_i by the sum of v_j|w_j| over the units j with w_j ≠ 0 and e_j = e_i. The elbow "
-                "e_i is a kink of the output exactly when that sum is not 0. In particular it needs w_i ≠ 0 "
-                "(else the unit is the constant ReLU(b_i): no elbow), and v_i ≠ 0 when no other unit shares the "
-                "elbow (else the unit is invisible in the output). It can fail even with v_i ≠ 0, when units cancel."
+                "Every other unit is linear near {} unless its own elbow is at the same place, so the output's slope "
+                "jumps at {} by the sum of {} over the units {} with {} and {}. The elbow is a kink of the output "
+                "exactly when that sum is not 0. In particular it needs {} (else unit {} is the constant {}: no "
+                "elbow), and {} when no other unit shares the elbow (else the unit is invisible in the output). It "
+                "can fail even with {}, when units cancel.",
+                ei,
+                ei,
+                Symbol("v_j", real=True) * Abs(Symbol("w_j", real=True)),
+                j,
+                Ne(Symbol("w_j", real=True), 0),
+                Eq(Symbol("e_j", real=True), ei),
+                Ne(wi, 0),
+                i,
+                ReLU(bi),
+                Ne(vi, 0),
+                Ne(vi, 0),
             ),
         ),
         Step(
             Kind.STEP,
             "Example: two elbows that cancel",
             text(
-                "Two units with the same elbow 1 and v = (1, −1), w = (1, −1), b = (−1, 1): the slope jumps 1 and "
-                "−1 cancel and the output is a straight line, with no kink at 1:"
+                "Two units with the same elbow 1 and {}: the slope jumps 1 and −1 cancel, and the output is a "
+                "straight line with no kink at 1:",
+                Tuple_(Equation(Tuple(v1, v2), Tuple(1, -1)), Equation(Tuple(w1, w2), Tuple(1, -1)), Equation(Tuple(b1, b2), Tuple(-1, 1))),
             ),
             claim=EqualOn(two_units((1, -1), (-1, 1), (1, -1)), t - 1),
         ),
         Step(
             Kind.STEP,
             "Example: two elbows that add",
-            text("With v = (1, 1) instead the jumps add up to 2 and the output has a kink at 1:"),
+            text("With {} instead the jumps add up to 2 and the output has a kink at 1:", Equation(Tuple(v1, v2), Tuple(1, 1))),
             claim=EqualOn(two_units((1, -1), (-1, 1), (1, 1)), Abs(t - 1)),
         ),
         Step(
             Kind.NOTE,
             "Symbols",
             text(
-                "W⁽²⁾ is 1×d, so 'W⁽²⁾_i' means the entry in column i; the vector b of the network and the scalar "
-                "b of (a) share a letter; λ is the step size, as in (b). {} and {} are generic symbols for two units.",
-                Tuple_(w1, b1, v1),
-                Tuple_(w2, b2, v2),
+                "{} is 1×d, so its i-th entry is in column i; the vector {} of the network and the scalar {} of (a) "
+                "share a letter; {} is the step size, as in (b).",
+                W2,
+                bvec,
+                b,
+                lam,
             ),
         ),
         Step(
             Kind.ANSWER,
             "Answer",
             text(
-                "Unit i's elbow is where its pre-activation vanishes, at {} for w_i ≠ 0 (no elbow when w_i = 0). "
-                "It is a kink of the network's output exactly when the slope jumps there: the jump is the sum of "
-                "v_j|w_j| over the units sharing that elbow, so — unless other units share it — exactly when v_i ≠ 0.",
+                "Unit {}'s elbow is where its pre-activation vanishes, at {} for {} (no elbow when {}). It is a kink of "
+                "the network's output exactly when the output's slope jumps there: the jump is the sum of {} over the "
+                "units sharing that elbow, so — unless other units share it — exactly when {}.",
+                i,
                 Equation(ei, -bi / wi),
+                Ne(wi, 0),
+                Eq(wi, 0),
+                Symbol("v_j", real=True) * Abs(Symbol("w_j", real=True)),
+                Ne(vi, 0),
             ),
-            display=(Boxed(Tuple_(Equation(ei, -bi / wi), Relation(wi, "ne", 0))),),
-            claim=EqualOn(slope_right - slope_left, vi * Abs(wi), (Ne(wi, 0), h > 0), NET_DEFS),
+            display=(Boxed(Tuple_(Equation(ei, -Entry(bvec, i) / Entry(W1, i, 1)), Ne(Entry(W1, i, 1), 0))),),
+            claim=EqualOn(jump(unit, ei), vi * Abs(wi), (Ne(wi, 0), h > 0), NET_DEFS),
         ),
     )
-    return Part("c", text("Derive the location {} of the elbow of the i-th ReLU unit.", ei), steps)
+    return Part("c", text("Derive the location {} of the elbow of the {}-th ReLU unit.", ei, i), steps)
 
 
 def part_d() -> Part:
     gate = Indicator(wi * x + bi)
-    g = lam * r * vi * gate  # the pre-activation's gradient times λ
+    g = lam * r * vi * gate  # λ times the gradient that reaches the pre-activation
     closed = -(bi - g) / (wi - g * x)
     relative = ei + g * (1 + x * ei) / (wi - g * x)
-    # Concrete cross-check: d = 3, unit 2, every unit explicit.
+    # Cross-check: d = 3, unit 2, every unit written out.
     ws = [Symbol(f"w_{k}", real=True) for k in (1, 2, 3)]
     bs = [Symbol(f"b_{k}", real=True) for k in (1, 2, 3)]
     vs = [Symbol(f"v_{k}", real=True) for k in (1, 2, 3)]
@@ -1062,21 +1207,32 @@ def part_d() -> Part:
             Kind.NOTE,
             "Reading of the update",
             text(
-                "One SGD step on the single pair (x, y) updates all parameters at once, each with the gradient at "
-                "the old parameters. We write {} for the residual (in (b) it was 1) and isolate unit i: {}, where "
-                "{} collects the other units and does not depend on w_i, b_i, v_i.",
+                "One SGD step on the single pair {} updates all parameters at once, each with the gradient at the old "
+                "parameters. We write {} for the residual (it was 1 in (b)) and isolate unit {}: {}, where {} collects "
+                "the other units and does not depend on {}.",
+                Tuple(x, y),
                 Equation(r, fhat(x) - y),
+                i,
                 Equation(fhat(x), vi * ReLU(wi * x + bi) + Ri),
                 Ri,
+                Tuple_(wi, bi, vi),
             ),
         ),
         Step(
             Kind.METHOD,
             "Method",
             text(
-                "Backpropagation: dℓ/df̂ = r, then through the output weight v_i to the unit's output, through the "
-                "ReLU (indicator) to the pre-activation, and from there to w_i (times x) and b_i (times 1). The "
-                "elbow after the step is the zero of the updated pre-activation, −b_i'/w_i'."
+                "Backpropagation: the loss's derivative with respect to the output is {}; it flows through the output "
+                "weight {} to the unit's output, through the ReLU (the indicator {}) to the pre-activation, and from "
+                "there to {} (times {}) and {} (times 1). The elbow after the step is the zero of the updated "
+                "pre-activation, {}.",
+                r,
+                vi,
+                gate,
+                wi,
+                x,
+                bi,
+                -bip / wip,
             ),
         ),
         Step(
@@ -1088,13 +1244,13 @@ def part_d() -> Part:
         Step(
             Kind.STEP,
             "Gradients with respect to w_i and b_i",
-            text("Through v_i and the ReLU's indicator to the pre-activation, then to w_i and b_i:"),
+            text("Through {} and the ReLU's indicator to the pre-activation, then to {} and {}:", vi, wi, bi),
             claim=EqualOn(_row(Derivative(ell_net, wi), Derivative(ell_net, bi)), _row(r * vi * gate * x, r * vi * gate), (), NET_DEFS),
         ),
         Step(
             Kind.STEP,
             "Cross-check with every unit explicit (d = 3, unit 2)",
-            text("The same gradients with all three units written out, no isolation of unit i:"),
+            text("The same gradients with all three units written out, without isolating the unit:"),
             claim=EqualOn(
                 _row(Derivative(ell3, ws[1]), Derivative(ell3, bs[1])),
                 _row(r3 * vs[1] * Indicator(ws[1] * x + bs[1]) * x, r3 * vs[1] * Indicator(ws[1] * x + bs[1])),
@@ -1105,17 +1261,24 @@ def part_d() -> Part:
         Step(
             Kind.STEP,
             "The updated incoming weight and bias",
-            text("One step with learning rate λ:"),
+            text("One step with learning rate {}:", lam),
             claim=EqualOn(_row(wip, bip), _row(wi - lam * r * vi * gate * x, bi - lam * r * vi * gate), (), NET_DEFS),
         ),
         Step(
             Kind.NOTE,
             "Why the output layer's update does not matter",
             text(
-                "After the step unit i contributes {}; its kink is where w_i' t + b_i' = 0, whatever v_i' is (if "
-                "v_i' = 0 the kink disappears from the output, as in (c)). The other units' parameters do not enter "
-                "either. The old v_i does matter: it is a factor of the gradient that reaches w_i and b_i.",
+                "After the step unit {} contributes {}; its kink is where {}, whatever {} is (if {}, the kink "
+                "disappears from the output, as in (c)). The other units' parameters do not enter either. The old "
+                "{} does matter: it is a factor of the gradient that reaches {} and {}.",
+                i,
                 vip * ReLU(wip * t + bip),
+                Eq(wip * t + bip, 0),
+                vip,
+                Eq(vip, 0),
+                vi,
+                wi,
+                bi,
             ),
         ),
         Step(
@@ -1139,15 +1302,21 @@ def part_d() -> Part:
         Step(
             Kind.STEP,
             "An inactive unit does not move",
-            text("If the training input is on unit i's inactive side (including the tie), nothing changes:"),
+            text("If the training input is on unit {}'s inactive side (the tie included), nothing changes:", i),
             claim=EqualOn(eip, ei, (wi * x + bi <= 0, Ne(wi, 0)), NET_DEFS),
         ),
         Step(
             Kind.STEP,
             "Special case: part (b)",
             text(
-                "With one unit (R_i = 0), v_i = 1, w_i = w, b_i = b and residual φ(x) − y = 1, the network's new "
-                "elbow is exactly the single unit's e' of (b) — all four cases at once:"
+                "With one unit ({}), {}, {}, {} and residual {}, the network's new elbow is exactly the single unit's "
+                "{} of (b), in all four cases at once:",
+                Eq(Ri, 0),
+                Eq(vi, 1),
+                Eq(wi, w),
+                Eq(bi, b),
+                Equation(phi(x) - y, 1),
+                ep,
             ),
             claim=EqualOn(eip, ep, reduce_to_b, NET_DEFS + DEFS),
         ),
@@ -1155,30 +1324,45 @@ def part_d() -> Part:
             Kind.STEP,
             "… and the formula reduces accordingly",
             text("On the active side the displacement becomes that of (b):"),
-            claim=EqualOn(eip - ei, lam * (1 + x * e) / (w - lam * x), (*reduce_to_b, ACTIVE > 0, Ne(w, 0), Ne(lam * x, w)), NET_DEFS + DEFS),
+            claim=EqualOn(
+                eip - ei,
+                lam * (1 + x * e) / (w - lam * x),
+                (*reduce_to_b, ACTIVE > 0, Ne(w, 0), Ne(lam * x, w)),
+                NET_DEFS + DEFS,
+            ),
         ),
         Step(
             Kind.ANSWER,
             "Answer",
             text(
-                "With the residual {} and the indicator {} (0 at the kink), the new elbow of unit i is (when w_i ≠ 0 "
-                "and w_i' ≠ 0):",
+                "With the residual {}, the indicator {} (0 at the kink), {} and {}, the new elbow of unit {} is (for "
+                "{} and {}):",
                 Equation(r, fhat(x) - y),
                 gate,
+                Relation(wi, "def", Entry(W1, i, 1)),
+                Relation(vi, "def", Entry(W2, 1, i)),
+                i,
+                Ne(wi, 0),
+                Ne(wip, 0),
             ),
             display=(Boxed(Equation(eip, closed)), Boxed(Equation(eip, relative))),
             claim=EqualOn(eip, relative, (Ne(wi, 0), Ne(wip, 0)), NET_DEFS),
         ),
     )
-    return Part("d", text("Derive the new elbow location {} of the i-th unit after one SGD step with learning rate {}.", eip, lam), steps)
+    return Part(
+        "d",
+        text("Derive the new elbow location {} of the {}-th unit after one SGD step with learning rate {}.", eip, i, lam),
+        steps,
+    )
 
 
 def build() -> Problem:
     """Problem 5 of cs182-hw0, every part built and ready for verification."""
     statement = text(
-        "A 1-D function is modelled by a network with one hidden ReLU layer and no output bias, "
-        "f(x) = W⁽²⁾Φ(W⁽¹⁾x + b) with Φ the elementwise ReLU, that is {}, with {}, and loss {}. The ReLU's "
-        "gradient at 0 is taken to be 0.",
+        "A 1-D function is modelled by a network with one hidden ReLU layer and no output bias, {} with {} the "
+        "elementwise ReLU, that is {}, with {}. The loss is {}. The ReLU's gradient at 0 is taken to be 0.",
+        Equation(fhat(x), W2 * Elementwise("Phi", W1 * x + bvec)),
+        Symbol("Phi"),
         Equation(fhat(x), _network_output(x)),
         Tuple_(Element(W1, RealSpace(d, 1)), Element(bvec, RealSpace(d, 1)), Element(W2, RealSpace(1, d))),
         Equation(Function("ell")(W1, bvec, W2), Rational(1, 2) * (fhat(x) - y) ** 2),
