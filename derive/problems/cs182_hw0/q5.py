@@ -222,17 +222,20 @@ def _direction(ex: Example) -> str:
 
 def _motion(ex: Example) -> Text:
     """What an example shows, in words computed from its exact values."""
+    if ex.w_new == ex.w and ex.b_new == ex.b:
+        return text("Slope and bias are unchanged, and the elbow stays at {}.", ex.elbow)
     out = text("The slope goes from {} to {}", ex.w, ex.w_new)
     if ex.elbow_new == ex.elbow:
         return out + text(" and the elbow stays at {}.", ex.elbow)
-    step = "small" if ex.lam < ex.w / ex.x else "large"
-    return out + text(
-        f" and the elbow moves {_direction(ex)}, from {{}} to {{}} ({{}}; a {step} step, {{}}).",
-        ex.elbow,
-        ex.elbow_new,
-        Equation(w - b * x, ex.w - ex.b * ex.x),
-        Relation(lam, "lt" if step == "small" else "gt", Equation(w / x, ex.w / ex.x)),
-    )
+    out += text(f" and the elbow moves {_direction(ex)}, from {{}} to {{}}", ex.elbow, ex.elbow_new)
+    if ex.w > 0 and ex.x > 0:  # case (ii): the direction depends on w - bx and on the step size
+        step = "small" if ex.lam < ex.w / ex.x else "large"
+        out += text(
+            f" ({{}}; a {step} step, {{}})",
+            Equation(w - b * x, ex.w - ex.b * ex.x),
+            Relation(lam, "lt" if step == "small" else "gt", Equation(w / x, ex.w / ex.x)),
+        )
+    return out + (".",)
 
 
 def _example_figure(name: str, ex: Example, title: str) -> Figure:
@@ -289,8 +292,8 @@ def _example_steps(label: str, ex: Example, figure_name: str, title: str) -> tup
         ),
         Step(
             Kind.FIGURE,
-            f"Figure ({label})",
-            text("The example drawn to scale. ") + _motion(ex),
+            label[0].upper() + label[1:],
+            text("The example drawn to scale."),
             figure=_example_figure(figure_name, ex, title),
         ),
     )
@@ -307,13 +310,17 @@ def part_a() -> Part:
             Kind.INTERPRETATION,
             "Interpretation",
             text(
-                "Everything here is a scalar: {} are real numbers (weight, bias, training input, label), and the "
+                "Everything here is a scalar: {}, {}, {} and {} are real numbers (weight, bias, training input, "
+                "label), and the "
                 "unit is {}. The statement uses x both for the unit's input and for the training input; we write "
                 "{} for the unit at a generic input {} and keep {} for the training input. The loss {} is the "
                 "squared norm of a scalar, a plain square; as a function of the parameters, for the fixed pair "
                 "{}, it is {}. \"Elbow\" is read as the kink, the input where the unit switches between 0 and its "
                 "linear part, whichever side is the active one. Convention: the ReLU's derivative at 0 is 0.",
-                Tuple_(w, b, x, y),
+                w,
+                b,
+                x,
+                y,
                 Equation(phi(x), relu_def),
                 phi(t),
                 t,
@@ -692,9 +699,11 @@ def part_b_ii() -> Part:
             Kind.INTERPRETATION,
             "Interpretation",
             text(
-                "{}: the unit rises to the right, its elbow is left of the training input, and the point is on the "
+                "{}, {}, {}: the unit rises to the right, its elbow is left of the training input, and the point is on the "
                 "active side, {}. Nothing else is assumed: {} may have either sign, and {} is arbitrary.",
-                Tuple_(w > 0, x > 0, phi(x) > 0),
+                w > 0,
+                x > 0,
+                phi(x) > 0,
                 ACTIVE > 0,
                 b,
                 lam > 0,
@@ -841,7 +850,7 @@ def part_b_ii() -> Part:
             claim=IffOn(ep > e, (w - b * x) * (w - lam * x) > 0, (*CASE_II, Ne(lam * x, w)), DEFS),
         ),
     )
-    return Part("b.ii", text("Case (ii): {}.", Tuple_(w > 0, x > 0, phi(x) > 0)), steps, lead=LEAD_B)
+    return Part("b.ii", text("Case (ii): {}, {}, {}.", w > 0, x > 0, phi(x) > 0), steps, lead=LEAD_B)
 
 
 def _pivot_steps(case: tuple, side: str) -> tuple[Step, ...]:
@@ -879,9 +888,11 @@ def part_b_iii() -> Part:
             Kind.INTERPRETATION,
             "Interpretation",
             text(
-                "{}: the unit rises to the right and the training input, left of 0, is on the active side, so the "
+                "{}, {}, {}: the unit rises to the right and the training input, left of 0, is on the active side, so the "
                 "elbow is left of {}. Then {}, so {}. {} is arbitrary.",
-                Tuple_(w > 0, x < 0, phi(x) > 0),
+                w > 0,
+                x < 0,
+                phi(x) > 0,
                 x,
                 b > -w * x,
                 b > 0,
@@ -916,7 +927,7 @@ def part_b_iii() -> Part:
             claim=Sign(ep - e, "gt", CASE_III, DEFS),
         ),
         *_pivot_steps(CASE_III, "left"),
-        *_example_steps("x < 0", ex, "q5-b-iii", "(b.iii) x < 0: slope up, elbow right"),
+        *_example_steps("training input left of 0", ex, "q5-b-iii", "(b.iii) x < 0: slope up, elbow right"),
         Step(
             Kind.ANSWER,
             "Answer",
@@ -942,7 +953,7 @@ def part_b_iii() -> Part:
             claim=Sign(ep - e, "gt", CASE_III, DEFS),
         ),
     )
-    return Part("b.iii", text("Case (iii): {}.", Tuple_(w > 0, x < 0, phi(x) > 0)), steps, lead=LEAD_B)
+    return Part("b.iii", text("Case (iii): {}, {}, {}.", w > 0, x < 0, phi(x) > 0), steps, lead=LEAD_B)
 
 
 def part_b_iv() -> Part:
@@ -952,9 +963,11 @@ def part_b_iv() -> Part:
             Kind.INTERPRETATION,
             "Interpretation",
             text(
-                "{}: the unit falls to the right, its active side is left of the elbow, and the training input is "
+                "{}, {}, {}: the unit falls to the right, its active side is left of the elbow, and the training input is "
                 "there; so {} and the elbow {} is positive. {} is arbitrary.",
-                Tuple_(w < 0, x > 0, phi(x) > 0),
+                w < 0,
+                x > 0,
+                phi(x) > 0,
                 b > -w * x,
                 Equation(e, -b / w),
                 lam > 0,
@@ -995,7 +1008,7 @@ def part_b_iv() -> Part:
             claim=Sign(ep - e, "lt", CASE_IV, DEFS),
         ),
         *_pivot_steps(CASE_IV, "right"),
-        *_example_steps("w < 0", ex, "q5-b-iv", "(b.iv) w < 0: slope steeper, elbow left"),
+        *_example_steps("unit falling to the right", ex, "q5-b-iv", "(b.iv) w < 0: slope steeper, elbow left"),
         Step(
             Kind.ANSWER,
             "Answer",
@@ -1021,7 +1034,7 @@ def part_b_iv() -> Part:
             claim=Sign(ep - e, "lt", CASE_IV, DEFS),
         ),
     )
-    return Part("b.iv", text("Case (iv): {}.", Tuple_(w < 0, x > 0, phi(x) > 0)), steps, lead=LEAD_B)
+    return Part("b.iv", text("Case (iv): {}, {}, {}.", w < 0, x > 0, phi(x) > 0), steps, lead=LEAD_B)
 
 
 # -- parts (c) and (d) ---------------------------------------------------------------------------
@@ -1142,9 +1155,11 @@ def part_c() -> Part:
             Kind.STEP,
             "Example: two elbows that cancel",
             text(
-                "Two units with the same elbow 1 and {}: the slope jumps 1 and −1 cancel, and the output is a "
+                "Two units with the same elbow 1, with {}, {} and {}: the slope jumps 1 and −1 cancel, and the output is a "
                 "straight line with no kink at 1:",
-                Tuple_(Equation(Tuple(v1, v2), Tuple(1, -1)), Equation(Tuple(w1, w2), Tuple(1, -1)), Equation(Tuple(b1, b2), Tuple(-1, 1))),
+                Equation(Tuple(v1, v2), Tuple(1, -1)),
+                Equation(Tuple(w1, w2), Tuple(1, -1)),
+                Equation(Tuple(b1, b2), Tuple(-1, 1)),
             ),
             claim=EqualOn(two_units((1, -1), (-1, 1), (1, -1)), t - 1),
         ),
@@ -1209,13 +1224,15 @@ def part_d() -> Part:
             text(
                 "One SGD step on the single pair {} updates all parameters at once, each with the gradient at the old "
                 "parameters. We write {} for the residual (it was 1 in (b)) and isolate unit {}: {}, where {} collects "
-                "the other units and does not depend on {}.",
+                "the other units and does not depend on {}, {} or {}.",
                 Tuple(x, y),
                 Equation(r, fhat(x) - y),
                 i,
                 Equation(fhat(x), vi * ReLU(wi * x + bi) + Ri),
                 Ri,
-                Tuple_(wi, bi, vi),
+                wi,
+                bi,
+                vi,
             ),
         ),
         Step(
