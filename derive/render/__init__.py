@@ -47,8 +47,23 @@ def template_dir() -> Path:
     raise RenderError(f"templates not found next to {here}")
 
 
+def _unknown_char(char: str) -> str:
+    """A character pylatexenc has no macro for: its compatibility form (a superscript T
+    becomes a raised T), else the character itself, which LaTeX then names in its error."""
+    plain = unicodedata.normalize("NFKC", char)
+    if plain == char:
+        return char
+    inner = _TEX_ENCODER.unicode_to_latex(plain)
+    kind = unicodedata.decomposition(char).split(" ")[0]
+    if kind == "<super>":
+        return rf"\textsuperscript{{{inner}}}"
+    if kind == "<sub>":
+        return rf"\textsubscript{{{inner}}}"
+    return inner
+
+
 _TEX_ENCODER = UnicodeToLatexEncoder(
-    unknown_char_policy="keep", replacement_latex_protection="braces-after-macro"
+    unknown_char_policy=_unknown_char, unknown_char_warning=False, replacement_latex_protection="braces-after-macro"
 )
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$])")
 
@@ -98,7 +113,8 @@ def _prose_tex(segs: tuple[Segment, ...]) -> Markup:
 def _prose_txt(segs: tuple[Segment, ...]) -> str:
     out = []
     for s in segs:
-        out.append(" ".join(math_to_unicode(s.value).splitlines()) if s.kind == "math" else s.value)
+        # A multi-line formula inside prose (a piecewise definition) reads as clauses.
+        out.append("; ".join(math_to_unicode(s.value).splitlines()) if s.kind == "math" else s.value)
     return "".join(out)
 
 
