@@ -1,0 +1,490 @@
+"""Fault injection: realistic mistakes in every verified claim, and whether the verifier
+refutes them.
+
+Each claim of the bundled solutions is mutated the way a hurried deriver would get it
+wrong, one mistake at a time, anywhere in its formulas:
+
+* ``sign`` — a term or a whole side negated;
+* ``transpose`` — a transpose dropped or added, or the indices of an entry swapped;
+* ``swap factors`` — two neighbouring factors of a matrix product exchanged;
+* ``constant`` — a number changed (a coefficient, an exponent, a summation bound);
+* ``drop term`` — a term of a sum left out;
+* ``inequality`` — the direction of an inequality reversed.
+
+Mutations reach claims of any type through their SymPy fields (tuples of formulas
+too); the assumptions (``given``), the problem's definitions (``defs``) and the
+variable a claim is about are left alone: they are the problem's, not the deriver's.
+Mutants that are structurally identical to the claim are skipped (swapping two factors
+of a scalar product, for one).
+
+Every other mutant is given to the verifier. One it does not refute is then checked
+for **equivalence**: the mutated formula is compared with the original by the
+verifier's own equality decision, so "``xᵀ(A + Aᵀ)``" with the sum's terms swapped is
+reported as an equivalent mutant (a true claim) rather than hidden or counted as a
+miss. A mutant that is neither refuted nor shown equivalent is a **survivor** and
+is listed: either the verifier missed a mistake, or the mistake happens to leave a
+true claim (e.g. an inequality that holds with either sign).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from sympy import (
+    Add,
+    Basic,
+    Derivative,
+    Expr,
+    GreaterThan,
+    ImmutableMatrix,
+    Indexed,
+    IndexedBase,
+    Integer,
+    Integral,
+    LessThan,
+    Limit,
+    MatAdd,
+    MatMul,
+    MatrixBase,
+    Rational,
+    StrictGreaterThan,
+    StrictLessThan,
+    Sum,
+    Subs,
+    Symbol,
+    Transpose,
+    preorder_traversal,
+)
+from sympy.core.relational import Relational
+from sympy.core.symbol import Str
+from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
+
+from derive.claims import Claim, Equal, Given, HasShape, Unequal
+from derive.model import Problem, Status, Verdict
+from derive.notation import Relation
+from derive.ops import Jacobian, is_matrix, shape_of
+
+KINDS = ("sign", "transpose", "swap factors", "constant", "drop term", "inequality")
+SKIPPED_FIELDS = ("given", "defs")  # the problem's assumptions and definitions
+# A region a claim is stated on is a case split: the realistic mistake there is an
+# inequality the wrong way round, not an arbitrary change of the hypothesis.
+REGION_FIELDS = {"where": ("inequality",)}
+_OPPOSITE = {"gt": "lt", "lt": "gt", "ge": "le", "le": "ge"}
+_REVERSED = {StrictGreaterThan: StrictLessThan, StrictLessThan: StrictGreaterThan, GreaterThan: LessThan, LessThan: GreaterThan}
+
+Path = tuple[int, ...]
+
+
+# -- walking and rebuilding formulas ---------------------------------------------------------
+
+
+def _children(node: Basic) -> list[Basic]:
+    """The sub-formulas a mistake can be made in (not a symbol's name or shape, not the
+    variable a derivative is taken with respect to)."""
+    if isinstance(node, MatrixBase):
+        return list(node)
+    if isinstance(node, (MatrixSymbol, IndexedBase, Symbol, Str)) or not node.args:
+        return []
+    if isinstance(node, (Derivative, Jacobian)):
+        return [node.args[0]]
+    if isinstance(node, Indexed):
+        return list(node.indices)
+    return list(node.args)
+
+
+def _rebuild(node: Basic, children: list[Basic]) -> Basic:
+    if isinstance(node, MatrixBase):
+        return ImmutableMatrix(node.rows, node.cols, children)
+    if isinstance(node, (Derivative, Jacobian)):
+        return node.func(children[0], *node.args[1:])
+    if isinstance(node, Indexed):
+        return node.base[tuple(children)]
+    if isinstance(node, Relation):
+        return Relation(children[0], node.op, children[2])
+    return node.func(*children)
+
+
+def _walk(expr: Basic, path: Path = ()) -> Iterator[tuple[Path, Basic, Basic | None]]:
+    """(path, node, parent) for every node, parents first."""
+    stack: list[tuple[Path, Basic, Basic | None]] = [(path, expr, None)]
+    while stack:
+        where, node, parent = stack.pop()
+        yield where, node, parent
+        kids = _children(node)
+        for i in reversed(range(len(kids))):
+            stack.append((where + (i,), kids[i], node))
+
+
+def replace_at(expr: Basic, path: Path, new: Basic) -> Basic:
+    """``expr`` with the node at ``path`` replaced by ``new`` (rebuilt, so SymPy's
+    ordinary evaluation applies, as it would to a deriver's formula)."""
+    if not path:
+        return new
+    kids = _children(expr)
+    kids[path[0]] = replace_at(kids[path[0]], path[1:], new)
+    return _rebuild(expr, kids)
+
+
+def _is_formula(node: Basic) -> bool:
+    # A Symbol is a Boolean too (it may stand for a truth value): test Expr first.
+    if isinstance(node, (Expr, MatrixExpr, MatrixBase)):
+        return not isinstance(node, (Relational, Relation))
+    return False
+
+
+_UNEVALUATED = (Derivative, Jacobian, Sum, Subs, Limit, Integral)
+
+
+def _negated(node: Basic) -> Basic:
+    # -M on a matrix expression evaluates it (doit): a deriver's "-J" keeps an
+    # unevaluated derivative as it is, so the negation must not evaluate it either.
+    if isinstance(node, MatrixExpr) and (node.atoms(*_UNEVALUATED) or any(type(a).__module__.startswith("derive.") for a in preorder_traversal(node))):
+        return MatMul(Integer(-1), node)
+    return -node
+
+
+def _changed_constant(number: Rational) -> Rational:
+    if number == -1:
+        return Integer(-2)
+    if number.is_Integer:
+        return number + 1
+    return Rational(number.p, number.q + 1)
+
+
+def _mistakes(expr: Basic) -> Iterator[tuple[str, str, Path, Basic]]:
+    """(kind, description, path, replacement) for every mistake in ``expr``."""
+    for path, node, parent in _walk(expr):
+        in_sum = isinstance(parent, (Add, MatAdd))
+        if (not path or in_sum) and _is_formula(node):
+            yield "sign", "negated" if path else "side negated", path, _negated(node)
+        if in_sum and len(parent.args) >= 2:
+            # The path's last step addresses the term within its parent sum.
+            siblings = [a for k, a in enumerate(parent.args) if k != path[-1]]
+            yield "drop term", "term dropped", path[:-1], siblings[0] if len(siblings) == 1 else parent.func(*siblings)
+        if isinstance(node, Transpose):
+            yield "transpose", "transpose dropped", path, node.arg
+        elif isinstance(node, MatrixSymbol) and shape_of(node) != (1, 1) and not isinstance(parent, Transpose):
+            yield "transpose", "transpose added", path, node.T
+        if isinstance(node, Indexed) and len(node.indices) == 2 and node.indices[0] != node.indices[1]:
+            yield "transpose", "indices swapped", path, node.base[node.indices[1], node.indices[0]]
+        if isinstance(node, MatMul):
+            args = list(node.args)
+            for k in range(len(args) - 1):
+                if is_matrix(args[k]) and is_matrix(args[k + 1]):
+                    swapped = args[:k] + [args[k + 1], args[k]] + args[k + 2 :]
+                    yield "swap factors", "factors swapped", path, MatMul(*swapped)
+        if isinstance(node, Rational):
+            yield "constant", f"{node} changed to {_changed_constant(node)}", path, _changed_constant(node)
+        if type(node) in _REVERSED:
+            yield "inequality", "inequality reversed", path, _REVERSED[type(node)](*node.args)
+        if isinstance(node, Relation) and node.op in _OPPOSITE:
+            yield "inequality", "inequality reversed", path, Relation(node.args[0], _OPPOSITE[node.op], node.args[2])
+
+
+# -- mutants of claims -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One mistake in one claim: where, what kind, and the formula before and after."""
+
+    target: str  # e.g. cs182-hw0/q2/b
+    step: str  # e.g. "Step 3 (Collect the terms)"
+    kind: str
+    description: str
+    field: str  # the claim's field that was changed, e.g. "rhs" or "terms[2]"
+    original: Claim
+    claim: Claim  # the mutated claim
+    before: object  # the field's formula before the mistake
+    after: object  # ... and after it
+    given: Given
+
+
+def _fields(claim: Claim) -> Iterator[tuple[str, object, Callable[[object], Claim]]]:
+    """(name, value, rebuild) for every field a mistake can be made in."""
+    for item in dataclasses.fields(claim):  # type: ignore[arg-type]
+        value = getattr(claim, item.name)
+        if item.name in SKIPPED_FIELDS or isinstance(value, (Symbol, MatrixSymbol)):
+            continue
+        if isinstance(value, Basic):
+            yield item.name, value, lambda v, n=item.name: dataclasses.replace(claim, **{n: v})
+        elif isinstance(value, str) and value in _OPPOSITE:
+            yield item.name, value, lambda v, n=item.name: dataclasses.replace(claim, **{n: v})
+        elif isinstance(value, tuple):
+            for k, element in enumerate(value):
+                if isinstance(element, Basic):
+
+                    def rebuild(v: object, n: str = item.name, k: int = k, whole: tuple = value) -> Claim:
+                        return dataclasses.replace(claim, **{n: whole[:k] + (v,) + whole[k + 1 :]})
+
+                    yield f"{item.name}[{k}]", element, rebuild
+
+
+def mutants_of(claim: Claim, target: str = "", step: str = "") -> tuple[list[Mutant], int]:
+    """Every distinct mutant of ``claim``, and how many mistakes could not be built
+    (SymPy refuses the formula, as it would have refused the deriver)."""
+    out: list[Mutant] = []
+    seen: set[object] = {claim}
+    unbuildable = 0
+    given = getattr(claim, "given", Given())
+    for name, value, rebuild in _fields(claim):
+        if isinstance(value, str):
+            candidates = [("inequality", "inequality reversed", _OPPOSITE[value])]
+        else:
+            candidates = []
+            allowed = REGION_FIELDS.get(name.split("[")[0], KINDS)
+            for kind, description, path, new in _mistakes(value):
+                if kind not in allowed:
+                    continue
+                try:
+                    candidates.append((kind, description, replace_at(value, path, new)))
+                except Exception:  # SymPy rejects the mistaken formula: not a mutant
+                    unbuildable += 1
+        for kind, description, after in candidates:
+            try:
+                mutated = rebuild(after)
+            except Exception:  # the claim type rejects it (e.g. a chain of one term)
+                unbuildable += 1
+                continue
+            try:
+                if mutated in seen:
+                    continue
+                seen.add(mutated)
+            except TypeError:  # unhashable field: compare by equality instead
+                if any(mutated == m.claim for m in out) or mutated == claim:
+                    continue
+            out.append(Mutant(target, step, kind, description, name, claim, mutated, value, after, given))
+    return out, unbuildable
+
+
+# -- judging mutants -----------------------------------------------------------------------
+
+
+REFUTED, EQUIVALENT, TRUE, SURVIVED, UNDECIDED, ERROR = "refuted", "equivalent", "still true", "survived", "undecided", "error"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the verifier said about a mutant, and (if it did not refute it) whether the
+    mutated formula equals the original."""
+
+    mutant: Mutant
+    verdict: Verdict | None
+    equivalence: Verdict | None = None
+    error: str = ""
+    concrete: bool | None = None  # for a claim about explicit numbers: whether it holds, by direct evaluation
+
+    @property
+    def result(self) -> str:
+        if self.error:
+            return ERROR
+        assert self.verdict is not None
+        if self.verdict.status is Status.REFUTED:
+            return REFUTED
+        if self.equivalence is not None and self.equivalence.status.ok:
+            return EQUIVALENT
+        if self.concrete is True and self.verdict.status.ok:
+            return TRUE
+        if self.verdict.status is Status.UNDECIDED:
+            return UNDECIDED
+        return SURVIVED
+
+
+def _comparable(before: object, after: object) -> bool:
+    return all(isinstance(v, Basic) and _is_formula(v) for v in (before, after))
+
+
+def _same_shape(before: object, after: object) -> Verdict:
+    from sympy import simplify
+
+    a, b = shape_of(before), shape_of(after)  # type: ignore[arg-type]
+    if all(simplify(p - q) == 0 for p, q in zip(a, b)):
+        return Verdict(Status.PROVED, "same shape", "a shape claim is unchanged by a mistake that keeps the shape")
+    return Verdict(Status.REFUTED, "shapes", f"{a} and {b}")
+
+
+def judge(task: tuple[Mutant, float | None]) -> Outcome:
+    """Verify a mutant; if not refuted, decide whether it is equivalent to the original."""
+    from derive.verify import check
+
+    mutant, time_limit = task
+    try:
+        verdict = check(mutant.claim, time_limit)
+        equivalence = None
+        if verdict.status is not Status.REFUTED and isinstance(mutant.claim, HasShape) and mutant.field == "expr":
+            equivalence = _same_shape(mutant.before, mutant.after)  # a shape claim says nothing else
+        elif verdict.status is not Status.REFUTED and _comparable(mutant.before, mutant.after):
+            equivalence = check(Equal(mutant.before, mutant.after, mutant.given), time_limit)  # type: ignore[arg-type]
+    except Exception as exc:  # a checker that crashes on a mutant is reported, not hidden
+        return Outcome(mutant, None, None, f"{type(exc).__name__}: {exc}")
+    concrete = _holds_concretely(mutant.claim) if verdict.status is not Status.REFUTED else None
+    return Outcome(mutant, verdict, equivalence, concrete=concrete)
+
+
+def _holds_concretely(claim: Claim) -> bool | None:
+    """Whether an (in)equality between explicit numbers or matrices holds, evaluated
+    directly (no symbols: nothing to prove); None for any other claim."""
+    from sympy import Matrix
+
+    if not isinstance(claim, (Equal, Unequal)):
+        return None
+    sides = (claim.lhs, claim.rhs)
+    if any(not isinstance(v, Basic) or v.free_symbols or v.atoms(MatrixSymbol) for v in sides):
+        return None
+    a, b = (Matrix(v.doit()) if is_matrix(v) else Matrix([[v.doit()]]) for v in sides)
+    if a.shape != b.shape:
+        return isinstance(claim, Unequal)
+    zero = all((p - q).equals(0) for p, q in zip(a, b))
+    return zero if isinstance(claim, Equal) else not zero
+
+
+@dataclass
+class MutationReport:
+    """The outcome of every mutant that was verified."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    claims: int = 0  # distinct claims mutated
+    generated: int = 0  # mutants before sampling
+    unbuildable: int = 0
+    targets: list[str] = field(default_factory=list)
+
+    def count(self, result: str, key: Callable[[Outcome], str] | None = None, value: str = "") -> int:
+        return sum(1 for o in self.outcomes if o.result == result and (key is None or key(o) == value))
+
+    @property
+    def decisive(self) -> int:
+        """Mutants that may be false: neither equivalent to the claim nor shown true directly."""
+        return len(self.outcomes) - self.count(EQUIVALENT) - self.count(TRUE)
+
+    @property
+    def refuted(self) -> int:
+        return self.count(REFUTED)
+
+    @property
+    def rate(self) -> float:
+        return self.refuted / self.decisive if self.decisive else 1.0
+
+    @property
+    def all_refuted(self) -> bool:
+        return self.refuted == self.decisive
+
+
+def collect(problems: list[Problem]) -> tuple[list[Mutant], int, int]:
+    """Every mutant of every distinct claim of the problems; (mutants, claims, unbuildable)."""
+    mutants: list[Mutant] = []
+    seen: set[object] = set()
+    unbuildable = 0
+    for problem in problems:
+        for part in problem.parts:
+            labels = part.labels()
+            for index, step in part.claims():
+                try:
+                    if step.claim in seen:
+                        continue
+                    seen.add(step.claim)
+                except TypeError:
+                    pass
+                found, bad = mutants_of(step.claim, f"{problem.target}/{part.id}", f"{labels[index - 1]} ({step.title})")
+                mutants.extend(found)
+                unbuildable += bad
+    return mutants, len(seen), unbuildable
+
+
+def run_mutants(
+    targets: list[str] | None = None,
+    *,
+    sample: int | None = None,
+    seed: int = 0,
+    jobs: int = 1,
+    time_limit: float | None = 20.0,
+    tick: Callable[[int, int], None] | None = None,
+) -> MutationReport:
+    """Mutate every claim the targets select (or a random sample of ``sample`` mutants)
+    and verify each mutant on up to ``jobs`` processes."""
+    from derive.parallel import run_all
+    from derive.pipeline import _selected
+    from derive.registry import build_problem
+    from derive.verify import _load_checkers
+
+    problems = []
+    for set_id, problem_id, parts in _selected(targets):
+        problem = build_problem(set_id, problem_id)
+        problems.append(problem if parts is None else problem.only(list(parts)))
+    mutants, claims, unbuildable = collect(problems)
+    generated = len(mutants)
+    if sample is not None and sample < len(mutants):
+        chosen = sorted(random.Random(seed).sample(range(len(mutants)), sample))
+        mutants = [mutants[i] for i in chosen]
+    _load_checkers()  # once, before workers are forked
+    done = 0
+
+    def arrived(_: int, __: Outcome) -> None:
+        nonlocal done
+        done += 1
+        if tick:
+            tick(done, len(mutants))
+
+    outcomes = run_all(judge, [(m, time_limit) for m in mutants], jobs, arrived)
+    return MutationReport(outcomes, claims, generated, unbuildable, [p.target for p in problems])
+
+
+def _table(report: MutationReport, title: str, key: Callable[[Outcome], str], rows: list[str]) -> list[str]:
+    columns = (REFUTED, EQUIVALENT, TRUE, SURVIVED, UNDECIDED, ERROR)
+    width = max([len(title)] + [len(r) for r in rows]) + 2
+    lines = [f"{title:<{width}}{'mutants':>8}" + "".join(f"{c:>11}" for c in columns) + f"{'refuted %':>11}"]
+    for row in rows:
+        total = sum(1 for o in report.outcomes if key(o) == row)
+        if not total:
+            continue
+        counts = [report.count(c, key, row) for c in columns]
+        decisive = total - counts[1] - counts[2]
+        rate = f"{100 * counts[0] / decisive:.1f}" if decisive else "—"
+        lines.append(f"{row:<{width}}{total:>8}" + "".join(f"{c:>11}" for c in counts) + f"{rate:>11}")
+    return lines
+
+
+def format_report(report: MutationReport, list_survivors: bool = False) -> str:
+    """The report printed by ``derive mutate``: per kind, per problem, the refuted rate."""
+    sampled = len(report.outcomes) < report.generated
+    lines = [
+        f"{report.generated} mutants of {report.claims} distinct claims"
+        + (f"; a sample of {len(report.outcomes)} verified" if sampled else ", all verified")
+        + (f"; {report.unbuildable} mistakes SymPy itself rejects were not counted" if report.unbuildable else ""),
+        "",
+    ]
+    lines += _table(report, "mistake", lambda o: o.mutant.kind, list(KINDS))
+    lines.append("")
+    problems = list(dict.fromkeys(o.mutant.target.rsplit("/", 1)[0] for o in report.outcomes))
+    lines += _table(report, "problem", lambda o: o.mutant.target.rsplit("/", 1)[0], problems)
+    lines.append("")
+    lines.append(
+        f"refuted {report.refuted} of {report.decisive} mutants ({100 * report.rate:.1f}%); set aside: "
+        f"{report.count(EQUIVALENT)} equivalent (the mutated formula equals the original) and "
+        f"{report.count(TRUE)} still true (explicit numbers, evaluated directly)"
+    )
+    missed = [o for o in report.outcomes if o.result in (SURVIVED, UNDECIDED, ERROR)]
+    if missed:
+        lines.append(f"not refuted: {len(missed)} (listed with --list)" if not list_survivors else "not refuted:")
+    shown = missed + ([o for o in report.outcomes if o.result in (EQUIVALENT, TRUE)] if list_survivors else [])
+    if list_survivors:
+        for o in shown:
+            m = o.mutant
+            why = o.error or (f"{o.verdict.status.value} by {o.verdict.method}" if o.verdict else "")
+            if o.equivalence is not None:
+                why += f"; equivalence {o.equivalence.status.value} by {o.equivalence.method}"
+            lines.append(f"  [{o.result}] {m.target}, {m.step}: {m.kind}, {m.description} in {m.field}: {_short(m.before)} → {_short(m.after)} ({why})")
+    return "\n".join(lines) + "\n"
+
+
+def _short(value: object, limit: int = 90) -> str:
+    from sympy import sstr
+
+    text = sstr(value) if isinstance(value, Basic) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+__all__ = ["KINDS", "Mutant", "MutationReport", "Outcome", "collect", "format_report", "judge", "mutants_of", "replace_at", "run_mutants"]
