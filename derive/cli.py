@@ -2,7 +2,7 @@
 
 Exit codes: 0 success; 1 verification failed (refuted or undecided claims) or a
 document could not be rendered; 2 usage error (unknown target, bad option);
-3 a required external tool (TeX) is missing; 130 interrupted.
+3 a required external tool (TeX; MkDocs or KaTeX for ``site``) is missing; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -48,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
     mutate.add_argument("--seed", type=int, default=0, help="seed of the sample (default: 0)")
     mutate.add_argument("--list", action="store_true", help="list every mutant that was not refuted")
     _verifier_options(mutate, cache=False, time_limit=20.0)
+
+    site = sub.add_parser("site", help="build a static course site (MkDocs Material, KaTeX offline) from built Markdown")
+    site.add_argument("--source", default="output", type=Path, help="the built solutions (default: ./output)")
+    site.add_argument("--out", default=Path("build/site"), type=Path, help="site directory (default: ./build/site)")
+    site.add_argument("--title", default="Course solutions", help="the site's name (default: Course solutions)")
+    site.add_argument("--katex", type=Path, metavar="DIR", help="KaTeX's dist folder (default: node_modules/katex/dist)")
 
     cache = sub.add_parser("cache", help="show or clear the verification cache")
     cache.add_argument("action", choices=("info", "clear"), help="info: where it is and what it holds; clear: delete it")
@@ -263,6 +269,14 @@ def _cmd_cache(action: str) -> int:
     return 0
 
 
+def _cmd_site(source: Path, out: Path, title: str, katex: Path | None) -> int:
+    from derive.render.site import build_site
+
+    build_site(source, out, title, katex)
+    print(f"wrote the course site to {out}/ (open {out / 'index.html'}, or serve it: python -m http.server -d {out})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``derive`` command."""
     args = _parser().parse_args(argv)
@@ -279,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_mutate(args)
         if args.command == "cache":
             return _cmd_cache(args.action)
+        if args.command == "site":
+            return _cmd_site(args.source, args.out, args.title, args.katex)
     except DeriveError as exc:
         print(f"derive: {exc}", file=sys.stderr)
         return exc.exit_code

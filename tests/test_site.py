@@ -216,3 +216,25 @@ def test_page_renders_every_formula_in_chromium(site, relative, tmp_path):
     shot = review_dir("site") / (relative.replace("/", "-").replace(".html", ".png"))
     browse(url, tmp_path / "profile", "--window-size=1280,1600", f"--screenshot={shot}")
     assert shot.is_file() and shot.stat().st_size > 10_000, "no screenshot"
+
+
+def test_site_command_names_what_to_install(tmp_path, capsys):
+    from derive.cli import main
+    from derive.render.site import require_mkdocs
+
+    try:
+        require_mkdocs()
+    except ToolMissingError as exc:
+        unavailable(str(exc))
+    code = main(["site", "--source", str(output_dir()), "--out", str(tmp_path / "site"), "--katex", str(tmp_path / "none")])
+    assert code == 3
+    assert "npm ci" in capsys.readouterr().err
+    assert not (tmp_path / "site").exists()
+
+
+def test_site_command_refuses_a_folder_it_did_not_build(tmp_path, capsys):
+    from derive.cli import main
+
+    (tmp_path / "keep.txt").write_text("mine")
+    assert main(["site", "--source", str(output_dir()), "--out", str(tmp_path)]) == 2
+    assert "not a site built by derive" in capsys.readouterr().err

@@ -92,14 +92,17 @@ def sections(source: Path) -> list[Section]:
 
 def katex_dist(explicit: Path | None = None) -> Path:
     """KaTeX's ``dist`` folder: ``explicit``, ``$DERIVE_KATEX_DIST``, or ``node_modules`` here or in the checkout."""
-    candidates = [explicit] if explicit is not None else []
-    if os.environ.get("DERIVE_KATEX_DIST"):
-        candidates.append(Path(os.environ["DERIVE_KATEX_DIST"]))
-    candidates += [Path.cwd() / "node_modules" / "katex" / "dist", template_dir().parent / "node_modules" / "katex" / "dist"]
+    if explicit is not None:
+        candidates = [explicit]
+    elif os.environ.get("DERIVE_KATEX_DIST"):
+        candidates = [Path(os.environ["DERIVE_KATEX_DIST"])]
+    else:
+        candidates = [Path.cwd() / "node_modules" / "katex" / "dist", template_dir().parent / "node_modules" / "katex" / "dist"]
     for candidate in candidates:
-        if candidate is not None and (candidate / "katex.min.js").is_file() and (candidate / "fonts").is_dir():
+        if (candidate / "katex.min.js").is_file() and (candidate / "fonts").is_dir():
             return candidate
-    raise ToolMissingError(f"the course site needs KaTeX, which was not found: {KATEX_INSTALL}")
+    looked = ", ".join(str(c) for c in candidates)
+    raise ToolMissingError(f"the course site needs KaTeX, which is not in {looked}: {KATEX_INSTALL}")
 
 
 def require_mkdocs() -> None:
