@@ -9,7 +9,11 @@ comma  := ,
 HAVE_TEX := $(and $(shell command -v latexmk 2>/dev/null),$(shell command -v pdflatex 2>/dev/null))
 FORMATS  := md,tex,json,txt$(if $(HAVE_TEX),$(comma)pdf)
 
-.PHONY: build test clean
+# KaTeX and MathJax (package-lock.json) for the formula tests and the course site.
+NPM      := $(shell command -v npm 2>/dev/null)
+NODE_MODULES := $(if $(NPM),node_modules/.package-lock.json)
+
+.PHONY: build test site clean
 
 build: $(VENV)/.installed
 	$(BIN)/derive build --format $(FORMATS)
@@ -17,14 +21,21 @@ ifeq ($(HAVE_TEX),)
 	@echo "make: PDFs skipped: TeX is not installed (sudo apt-get install texlive-latex-base texlive-latex-recommended texlive-latex-extra lmodern latexmk)"
 endif
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(NODE_MODULES)
 	$(BIN)/python -m pytest -q
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,site]'
 	touch $@
+
+# The course site from output/: MkDocs Material, KaTeX served locally -> build/site/
+site: build $(NODE_MODULES)
+	$(BIN)/derive site --out build/site
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache
