@@ -8,6 +8,7 @@ or interrupted build leaves earlier outputs intact.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -272,18 +273,47 @@ def latex_error(log: Path, tex: str) -> str:
     for index, line in enumerate(lines):
         if line.startswith("!") or ".tex:" in line and ": " in line and line.split(":")[1].isdigit():
             message = line
+            # TeX wraps log lines at 79 characters: rejoin a long message.
+            for follow in lines[index + 1 : index + 4]:
+                if len(message) % 79 or not follow:
+                    break
+                message += follow
             number = None
             if ".tex:" in line:
                 try:
                     number = int(line.split(".tex:")[1].split(":")[0])
                 except ValueError:
                     number = None
+            opened = re.search(r"on input line (\d+)", message)
+            if opened:  # "\begin{x} on input line N ended by \end{y}": the unclosed begin
+                number = int(opened.group(1))
             source_lines = tex.splitlines()
+            if number is None:
+                number = _error_line(lines, index, source_lines)
             context = ""
             if number is not None and 0 < number <= len(source_lines):
                 context = f"\n  line {number}: {source_lines[number - 1].strip()[:200]}"
             return message.strip() + context
     return "see the LaTeX log (no error line found)"
+
+
+def _error_line(log: list[str], index: int, source: list[str]) -> int | None:
+    """The source line of an error TeX reported without ``file:line``.
+
+    TeX names it in its ``l.<number>`` context line; an argument that never closes
+    (``Runaway argument?``) is found by its opening text, which TeX echoes.
+    """
+    for line in log[index + 1 : index + 30]:
+        if line.startswith("l.") and line[2:].split(" ")[0].isdigit():
+            return int(line[2:].split(" ")[0])
+    if index >= 2 and log[index - 2].startswith("Runaway argument"):
+        echoed = log[index - 1].replace("\\ETC.", "").replace(" ", "")
+        for length in (30, 20, 12, 6):  # the echo runs on past the line where the argument opened
+            start = echoed[:length]
+            for number, text in enumerate(source, start=1):
+                if len(start) == length and start in text.replace(" ", ""):
+                    return number
+    return None
 
 
 def list_tree() -> list[tuple[str, str, list[str]]]:

@@ -277,3 +277,28 @@ def test_prose_reaches_the_page_as_written(prose, shown, tmp_path):
     problem = Problem("stress-set", "s2", "Escaping", text(prose), (part,))
     pdf, _ = compile_tex(render_problem(problem, "tex"), tmp_path)
     assert shown in " ".join(pdftotext(pdf).split())
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        r"\derivedisplay{{x = 1}",  # an argument that never closes: TeX runs to the end of the file
+        r"\derivedisplay{x \notacommand = 1}",
+        r"\derivedisplay{x & y}",
+        r"\begin{derivenote}{Aside} text without its end",
+    ],
+)
+def test_latex_errors_name_the_source_line(broken, tmp_path):
+    from derive.errors import RenderError
+    from derive.pipeline import compile_pdf
+
+    require("latexmk", "TeX Live")
+    part = Part("a", text("Question."), (Step(Kind.ANSWER, "", text("So.")),))
+    tex = render_problem(Problem("stress-set", "s3", "Errors", text("Statement."), (part,)), "tex")
+    tex = tex.replace("\\end{document}", f"\nSome prose.\n{broken}\n\\end{{document}}")
+    with pytest.raises(RenderError) as failure:
+        compile_pdf(tex, tmp_path / "x.pdf", tmp_path)
+    message = str(failure.value)
+    assert broken in message, message
+    assert message.count("\n") <= 3, "the error, not the log"
+    assert not (tmp_path / "x.pdf").exists()
