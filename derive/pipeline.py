@@ -176,7 +176,9 @@ def build(
     out = Path(out)
     if "pdf" in fmts:
         require_tex()
-    documents = cache.document_key(_selected(targets), fmts) if cache else None
+    selection = _selected(targets)  # an unknown target is reported before any work
+    out.mkdir(parents=True, exist_ok=True)  # so is an output directory that cannot be made
+    documents = cache.document_key(selection, fmts) if cache else None
     if cache and documents:
         restored = cache.restore(documents, out)
         if restored is not None:
