@@ -23,6 +23,11 @@ A *region* is a conjunction of relations between real expressions (``w > 0``,
    proof, not a sample. When it fails the answer is ``None`` ("cannot tell").
 
 Random exact points of a chart are used only to *refute* (:func:`sample_points`).
+
+Scope: expressions are compared as rational functions, so a claim is decided *where its
+expressions are defined*; a sign or an equivalence additionally requires every
+denominator to have a proved sign on the case (so it is defined there). Limits are
+taken per case, after the charts' substitution, with the limit variable left alone.
 """
 
 from __future__ import annotations

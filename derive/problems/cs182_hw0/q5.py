@@ -641,7 +641,7 @@ def part_b_i() -> Part:
         Step(
             Kind.STEP,
             "The elbow stays",
-            text("and the elbow (when there is one, {}) does not move:", Ne(w, 0)),
+            text("The elbow (when there is one, {}) does not move either:", Ne(w, 0)),
             claim=EqualOn(ep, e, (*CASE_I, Ne(w, 0)), DEFS),
         ),
         Step(
@@ -783,7 +783,7 @@ def part_b_ii() -> Part:
         Step(
             Kind.STEP,
             "Large step: the direction reverses",
-            text("and the denominator is negative, so the elbow moves right exactly when {}:", w - b * x < 0),
+            text("The denominator is then negative, so the elbow moves right exactly when {}:", w - b * x < 0),
             claim=IffOn(ep > e, w - b * x < 0, large, DEFS),
         ),
         Step(
@@ -869,7 +869,7 @@ def _pivot_steps(case: tuple, side: str) -> tuple[Step, ...]:
         Step(
             Kind.STEP,
             "… which it approaches for very large steps",
-            text("and tends to it as {}:", Relation(lam, "to", oo)),
+            text("… and tends to it as {}:", Relation(lam, "to", oo)),
             claim=EqualOn(Limit(ep, lam, oo), -1 / x, case[:-1], DEFS),
         ),
         Step(
@@ -1131,7 +1131,7 @@ def part_c() -> Part:
         ),
         Step(
             Kind.NOTE,
-            "When is e_i a kink of the output?",
+            "When is the elbow a kink of the output?",
             text(
                 "Every other unit is linear near {} unless its own elbow is at the same place, so the output's slope "
                 "jumps at {} by the sum of {} over the units {} with {} and {}. The elbow is a kink of the output "
@@ -1211,10 +1211,9 @@ def part_d() -> Part:
     ws = [Symbol(f"w_{k}", real=True) for k in (1, 2, 3)]
     bs = [Symbol(f"b_{k}", real=True) for k in (1, 2, 3)]
     vs = [Symbol(f"v_{k}", real=True) for k in (1, 2, 3)]
-    ell3 = Function("ell")(*ws, *bs, *vs)
+    ell3 = Function("ell")(ws[1], bs[1])  # the other units' parameters stay symbols in the definition
     out3 = sum(vs[k] * ReLU(ws[k] * x + bs[k]) for k in range(3))
-    defs3 = ((ell3, Rational(1, 2) * (out3 - y) ** 2),)
-    r3 = out3 - y
+    defs3 = ((ell3, Rational(1, 2) * (out3 - y) ** 2), (r, out3 - y))
     reduce_to_b = (Eq(Ri, 0), Eq(vi, 1), Eq(wi, w), Eq(bi, b), ERROR_IS_ONE)
     steps = (
         _network_interpretation(),
@@ -1260,17 +1259,22 @@ def part_d() -> Part:
         ),
         Step(
             Kind.STEP,
-            "Gradients with respect to w_i and b_i",
+            "Gradients with respect to the incoming weight and the bias",
             text("Through {} and the ReLU's indicator to the pre-activation, then to {} and {}:", vi, wi, bi),
             claim=EqualOn(_row(Derivative(ell_net, wi), Derivative(ell_net, bi)), _row(r * vi * gate * x, r * vi * gate), (), NET_DEFS),
         ),
         Step(
             Kind.STEP,
             "Cross-check with every unit explicit (d = 3, unit 2)",
-            text("The same gradients with all three units written out, without isolating the unit:"),
+            text(
+                "The same gradients with all three units written out, without isolating the unit: here the loss is "
+                "{} with {}, and the verifier differentiates it as it stands:",
+                Equation(ell3, Rational(1, 2) * (fhat(x) - y) ** 2),
+                Equation(fhat(x), out3),
+            ),
             claim=EqualOn(
                 _row(Derivative(ell3, ws[1]), Derivative(ell3, bs[1])),
-                _row(r3 * vs[1] * Indicator(ws[1] * x + bs[1]) * x, r3 * vs[1] * Indicator(ws[1] * x + bs[1])),
+                _row(r * vs[1] * Indicator(ws[1] * x + bs[1]) * x, r * vs[1] * Indicator(ws[1] * x + bs[1])),
                 (),
                 defs3,
             ),
