@@ -215,14 +215,23 @@ def cayley(skew: Matrix) -> ImmutableMatrix:
 
 
 def orthogonal_matrix(size: int, seed: int) -> ImmutableMatrix:
-    """An exact rational orthogonal size×size matrix (Cayley transform of a seeded skew matrix)."""
+    """An exact rational orthogonal size×size matrix (Cayley transform of a seeded skew matrix).
+
+    Draws again while the result has a zero entry: some skew matrices (entries ±1 at
+    size 2 or 3) give a signed permutation, which commutes with too much to be a useful
+    instance (a false claim such as VᵀMV = VMVᵀ would pass on it).
+    """
     rng = random.Random(seed)
-    skew = Matrix.zeros(size, size)
-    for i in range(size):
-        for j in range(i + 1, size):
-            value = Rational(rng.choice(_SKEW_NUMERATORS), rng.choice(_SKEW_DENOMINATORS))
-            skew[i, j], skew[j, i] = value, -value
-    return cayley(skew)
+    for _ in range(64):
+        skew = Matrix.zeros(size, size)
+        for i in range(size):
+            for j in range(i + 1, size):
+                value = Rational(rng.choice(_SKEW_NUMERATORS), rng.choice(_SKEW_DENOMINATORS))
+                skew[i, j], skew[j, i] = value, -value
+        result = cayley(skew)
+        if size < 2 or all(entry != 0 for entry in result):
+            return result
+    return result
 
 
 def rectangular_diagonal(rows: int, cols: int, power: int = 1) -> ImmutableMatrix:

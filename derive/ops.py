@@ -67,6 +67,11 @@ class Jacobian(MatrixExpr):
         f = self.f.doit(**hints) if hints.get("deep", True) else self.f
         x = self.x
         if isinstance(x, MatrixSymbol):
+            if not f.has(x):
+                # SymPy leaves the derivative of a constant as an unevaluated ArrayDerivative.
+                from sympy import ZeroMatrix
+
+                return ZeroMatrix(*self.shape)
             # SymPy's matrix calculus returns the denominator layout.
             gradient = f.diff(x)
             return gradient.T if self.layout == NUMERATOR else gradient

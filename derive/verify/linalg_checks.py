@@ -99,6 +99,12 @@ def check_minimizer(claim: Minimizer) -> Verdict:
     if hess.has(claim.var):
         return Verdict(Status.UNDECIDED, "second-order condition", f"the Hessian {sstr(hess)} depends on the variable")
     reason = positive_definite(hess, claim.given)
+    if reason is None and positive_definite(-hess, claim.given) is not None:
+        return Verdict(
+            Status.REFUTED,
+            "second-order condition",
+            f"the Hessian {sstr(hess)} is negative definite: the point is the unique maximizer, not a minimizer",
+        )
     if reason is None:
         return Verdict(
             Status.UNDECIDED,
