@@ -22,6 +22,8 @@ _RELATIONS = {
     "impliedby": r"\impliedby",
     "to": r"\to",
     "approx": r"\approx",
+    "ll": r"\ll",
+    "gg": r"\gg",
     "le": r"\le",
     "ge": r"\ge",
     "lt": "<",
@@ -241,6 +243,25 @@ class DerivePrinter(LatexPrinter):
     def _print_Integer(self, expr: Integer) -> str:
         return str(expr.p)
 
+
+    # -- limits and Gaussian densities (derive.limits, derive.gaussian) -------------------
+    def _print_LimitOf(self, expr: Basic) -> str:
+        body, var, point, direction = expr.args
+        side = {"+": "^{+}", "-": "^{-}"}.get(direction.name, "")
+        return rf"\lim_{{{self._print(var)} \to {self._print(point)}{side}}} {self.parenthesize(body, 1000) if body.is_Add else self._print(body)}"
+
+    def _print_Normal(self, expr: Basic) -> str:
+        mean, cov = (self._print(a) for a in expr.args)
+        return rf"\mathcal{{N}}\left({mean}, {cov}\right)"
+
+    def _print_NormalPdf(self, expr: Basic, exp: Basic = None) -> str:
+        x, mean, cov = (self._print(a) for a in expr.args)
+        tex = rf"\mathcal{{N}}\left({x};\, {mean}, {cov}\right)"
+        return rf"{tex}^{{{exp}}}" if exp is not None else tex
+
+    def _print_ArgMax(self, expr: Basic) -> str:
+        objective, var = expr.args
+        return rf"\mathop{{\mathrm{{arg\,max}}}}_{{{self._print(var)}}} {self._print(objective)}"
 
 def latex(expr: Basic, symbols: Mapping[Basic, str] | None = None) -> str:
     """LaTeX for ``expr``, with course notation for the given symbols."""

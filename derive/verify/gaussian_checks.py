@@ -1,0 +1,200 @@
+"""Checkers for the claims of :mod:`derive.gaussian`.
+
+``DensityEqual`` and ``LogOf`` are decided on logarithms: densities are unfolded from
+their definitions (:meth:`derive.gaussian.NormalPdf.doit`), every factor is shown
+positive (a positive constant or symbol, an exponential of a real expression, a
+density, a power or product of such), so that log(ab) = log a + log b, log(a^p) =
+p·log a and log(exp(a)) = a hold; the difference of the two sides is then proved zero
+for symbolic sizes (sums over data points in index notation). A random rational point
+at a concrete size cross-checks the identity.
+
+``Maximizer`` separates the terms of the objective that do not contain the variable
+(constants for the maximization) and asks the ``Minimizer`` checker of
+:mod:`derive.verify.linalg_checks` whether the point minimizes the negated rest.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+from sympy import (
+    Add,
+    Basic,
+    Mul,
+    Pow,
+    Product,
+    Sum,
+    Symbol,
+    exp,
+    expand,
+    expand_log,
+    log,
+    simplify,
+    sstr,
+)
+from sympy.matrices.expressions import MatrixSymbol
+
+from derive.claims import InRange
+from derive.gaussian import DensityEqual, LogOf, Maximizer, NormalPdf
+from derive.linalg import Minimizer
+from derive.model import Status, Verdict
+from derive.ops import SqNorm
+from derive.verify import checks
+from derive.verify.index import canonical, expand_entries
+from derive.verify.instances import instantiate, sample_point
+from derive.verify.linalg_checks import check_minimizer
+
+
+def _one_line(expr: object) -> str:
+    return re.sub(r"\s+", " ", sstr(expr))
+
+
+def _unfold(expr: Basic) -> Basic:
+    return expr.replace(lambda e: isinstance(e, NormalPdf), lambda e: e.doit())
+
+
+def _real(expr: Basic) -> bool:
+    """Built from real scalar symbols, numbers, and entries or squared norms of matrices.
+
+    Matrix symbols stand for real matrices throughout (data, labels, weights), so only
+    the scalar symbols are asked.
+    """
+    return all(s.is_real is not False for s in expr.atoms(Symbol) if not isinstance(s, MatrixSymbol))
+
+
+def positive(expr: Basic) -> bool:
+    """Whether ``expr`` is positive by its structure (see the module docstring)."""
+    if expr.is_positive:
+        return True
+    if isinstance(expr, NormalPdf):
+        return bool(expr.is_positive)
+    if isinstance(expr, exp):
+        return _real(expr.args[0])
+    if isinstance(expr, Pow):
+        return positive(expr.base) and expr.exp.is_real is not False
+    if isinstance(expr, Mul):
+        return all(positive(a) for a in expr.args)
+    if isinstance(expr, Product):
+        return positive(expr.function)
+    return False
+
+
+def _log(expr: Basic) -> Basic:
+    """log(expr) expanded (valid: every factor was shown positive)."""
+    return expand(expand_log(log(_unfold(expr)), force=True))
+
+
+def _zero(difference: Basic, ranges: list[InRange]) -> bool:
+    difference = expand(difference)
+    if difference == 0:
+        return True
+    if not difference.has(Sum, Product) and simplify(difference) == 0:
+        return True
+    unfolded = difference.replace(lambda e: isinstance(e, SqNorm), lambda e: e.doit())
+    # No doit here: SymPy would try to evaluate the sums in closed form (slow, and not needed).
+    return canonical(alpha_rename(expand_entries(unfolded))) == 0
+
+
+def alpha_rename(expr: Basic, depth: int = 0) -> Basic:
+    """Rename the bound variable of every sum by its nesting depth (an α-renaming).
+
+    Entry expansion introduces fresh dummies for inner sums; two occurrences of the same
+    inner sum then differ only in the names of their bound variables.
+    """
+    if isinstance(expr, Sum):
+        body = expr.function
+        limits = []
+        for k, (var, lo, hi) in enumerate(expr.limits):
+            new = Symbol(f"_b{depth}_{k}", integer=True)
+            body = body.xreplace({var: new})
+            limits.append((new, lo, hi))
+        return Sum(alpha_rename(body, depth + 1), *limits)
+    if not expr.args:
+        return expr
+    return expr.func(*[alpha_rename(a, depth) for a in expr.args])
+
+
+def _sizes_of(expr: Basic) -> list[Symbol]:
+    found = set()
+    for m in expr.atoms(MatrixSymbol):
+        for d in m.shape:
+            found |= {s for s in getattr(d, "free_symbols", set()) if isinstance(s, Symbol)}
+    for s in expr.atoms(Sum, Product):
+        for _, lo, hi in s.limits:
+            found |= hi.free_symbols
+    return sorted(found, key=lambda s: s.name)
+
+
+def _spot_check(difference: Basic) -> str | None:
+    """None if zero at a random rational point of size 2 (every size symbol 2); else the point."""
+    sizes = _sizes_of(difference)
+    dims = {s: 2 for s in sizes}
+    at = difference.replace(lambda e: isinstance(e, SqNorm), lambda e: e.doit())
+    at = instantiate(at, dims, {}, _NO_FACTS)
+    at = at.doit()
+    rng = random.Random(0)
+    symbols = {s for s in at.free_symbols if isinstance(s, Symbol)}
+    point = sample_point(symbols, rng)
+    value = simplify(expand_log(at.xreplace(point), force=True))
+    if value == 0:
+        return None
+    return ", ".join(f"{k}={v}" for k, v in list(point.items())[:6]) + f": difference {_one_line(value)}"
+
+
+from derive.claims import Given as _Given  # noqa: E402
+
+_NO_FACTS = _Given()
+
+
+def _decide_logs(lhs_log: Basic, rhs_log: Basic, claim) -> Verdict:
+    ranges = claim.given.of_type(InRange)
+    difference = lhs_log - rhs_log
+    spot = _spot_check(difference)
+    if spot is not None:
+        return Verdict(Status.REFUTED, "logarithms at a random rational point", spot)
+    if _zero(difference, ranges):
+        return Verdict(
+            Status.PROVED,
+            "logarithms of positive factors expanded (densities from their definition), difference zero for "
+            "symbolic sizes",
+            "also zero at a random rational point at size 2",
+        )
+    return Verdict(Status.SAMPLED, "logarithms at a random rational point (size 2)", "no symbolic proof found")
+
+
+@checks(DensityEqual)
+def check_density_equal(claim: DensityEqual) -> Verdict:
+    """lhs = rhs for positive expressions: equal logarithms."""
+    for side in (claim.lhs, claim.rhs):
+        if not positive(_unfold(side)):
+            return Verdict(Status.UNDECIDED, "positivity", f"{_one_line(side)} is not shown positive")
+    return _decide_logs(_log(claim.lhs), _log(claim.rhs), claim)
+
+
+@checks(LogOf)
+def check_log_of(claim: LogOf) -> Verdict:
+    """log(expr) = value."""
+    if not positive(_unfold(claim.expr)):
+        return Verdict(Status.UNDECIDED, "positivity", f"{_one_line(claim.expr)} is not shown positive")
+    return _decide_logs(_log(claim.expr), expand(claim.value), claim)
+
+
+@checks(Maximizer)
+def check_maximizer(claim: Maximizer) -> Verdict:
+    """argmax (c − q) = argmin q: constants separated, the minimizer checked."""
+    terms = Add.make_args(expand(claim.objective))
+    constant = [t for t in terms if not t.has(claim.var)]
+    varying = Add(*[t for t in terms if t.has(claim.var)])
+    verdict = check_minimizer(Minimizer(-varying, claim.var, claim.point, claim.given))
+    if not verdict.status.ok:
+        return verdict
+    return Verdict(
+        verdict.status,
+        f"the terms {_one_line(Add(*constant))} do not contain {claim.var} (constants); the rest is −q with "
+        f"q = {_one_line(-varying)}, and argmax(c − q) = argmin q: " + verdict.method,
+        verdict.detail,
+    )
+
+
+__all__ = ["check_density_equal", "check_log_of", "check_maximizer", "positive"]
