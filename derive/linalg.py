@@ -525,6 +525,11 @@ class SVD(Fact):
     Cayley-transform orthogonal matrices and σ_i are positive symbols, so X = UΣVᵀ is
     an exact full-rank instance. Only tall (m > n) or only wide (m < n) sizes are
     admitted, according to the size of D.
+
+    With ``instances_only`` the fact gives no general proof, so a claim made under it
+    is decided on its exact instances alone, at the sizes a
+    :class:`~derive.claims.Shapes` fact lists: an explicit check on several shapes,
+    labelled ``checked``.
     """
 
     matrix: MatrixSymbol
@@ -533,6 +538,7 @@ class SVD(Fact):
     V: MatrixSymbol
     D: MatrixSymbol
     pinv: MatrixSymbol | None = None
+    instances_only: bool = False  # True: no general proof, only the exact instances (a "checked" verdict)
 
     def __post_init__(self) -> None:
         m, n = self.matrix.shape
@@ -565,6 +571,8 @@ class SVD(Fact):
         return out
 
     def rewrite(self, expr: Basic) -> Basic:
+        if self.instances_only:
+            return expr
         return normalize(
             expr,
             substitutions={self.matrix: self.U * self.Sigma * self.V.T},

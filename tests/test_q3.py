@@ -74,9 +74,15 @@ def test_verdict_levels_are_honest(q3, part_id):
             assert "m=" in verdict.detail and "n=" in verdict.detail
 
 
-def test_only_the_norm_definition_is_merely_checked(q3):
+def test_only_the_norm_definition_and_the_explicit_instance_checks_are_merely_checked(q3):
     checked = [(p.id, s.title) for p in q3.parts for _, s in p.claims() if s.verdict.status is Status.CHECKED]
-    assert checked == [("a", "Interpretation")]
+    assert checked == [("a", "Interpretation"), ("b", "Exact check on several shapes"), ("e", "Exact check on several shapes")]
+
+
+@pytest.mark.parametrize("part_id, shapes", [("b", ["m=2, n=1", "m=3, n=2", "m=4, n=3"]), ("e", ["m=1, n=2", "m=2, n=3", "m=3, n=4"])])
+def test_svd_claims_are_also_checked_on_several_tall_or_wide_shapes(q3, part_id, shapes):
+    verdict = _step(q3, part_id, "Exact check on several shapes").verdict
+    assert all(shape in verdict.detail for shape in shapes)
 
 
 @pytest.mark.parametrize("part_id", ["b", "e"])
@@ -180,6 +186,8 @@ CORRUPTIONS = [
     ("b", "Sizes", _set("items", (Element(Sd, RealSpace(m, n)),))),
     ("b", "Not invertible", _set("matrix", S.T * S)),
     ("b", "Answer", _swap("point", U.T, U)),
+    ("b", "Exact check on several shapes", _swap("rhs", U.T, U)),
+    ("e", "Exact check on several shapes", _swap("rhs", V, V.T)),
     ("c", "ΣΣ† is not the m×m identity", _set("terms", (S * Sd, Identity(m)))),
     ("c", "Answer", _set("rhs", Identity(n) * 2)),
     ("c", "XA is singular", _set("matrix", (X.T * X).I * X.T * X)),

@@ -15,6 +15,8 @@ Every claim is decided by the verifier, never restated from a derivation:
 
 from __future__ import annotations
 
+import dataclasses
+
 from sympy import (
     BlockMatrix,
     Identity,
@@ -30,7 +32,7 @@ from sympy import (
     ZeroMatrix,
 )
 
-from derive.claims import Chain, Equal, Given, HasShape
+from derive.claims import Chain, Equal, Given, HasShape, Shapes
 from derive.linalg import (
     SVD,
     Dimensions,
@@ -92,6 +94,12 @@ SVD_TALL_FACT = SVD(X, U, S, V, D_TALL, Sd)
 SVD_WIDE_FACT = SVD(X, U, S, V, D_WIDE, Sd)
 SVD_TALL = Given((SVD_TALL_FACT,)) + TALL
 SVD_WIDE = Given((SVD_WIDE_FACT,)) + WIDE
+
+# The same model without the general proof: exact instances only, at several shapes.
+TALL_SHAPES = Shapes.of({m: 2, n: 1}, {m: 3, n: 1}, {m: 3, n: 2}, {m: 4, n: 2}, {m: 4, n: 3})
+WIDE_SHAPES = Shapes.of({m: 1, n: 2}, {m: 1, n: 3}, {m: 2, n: 3}, {m: 2, n: 4}, {m: 3, n: 4})
+SVD_TALL_INSTANCES = Given((dataclasses.replace(SVD_TALL_FACT, instances_only=True), TALL_SHAPES))
+SVD_WIDE_INSTANCES = Given((dataclasses.replace(SVD_WIDE_FACT, instances_only=True), WIDE_SHAPES))
 
 # -- expressions shared by the parts ---------------------------------------------------------------
 
@@ -397,7 +405,8 @@ def _svd_note() -> Step:
         text(
             "\"Orthonormal\" U and V are read as orthogonal matrices: {} and {} (square with orthonormal columns, "
             "so also {} and {}). \"Σ has the non-zero singular values on its diagonal\" and \"Σ† has {} on its "
-            "diagonal\" presume every diagonal entry {} is nonzero, i.e. X has full rank min(m, n); that is the "
+            "diagonal\" (the entries in positions (i, i), i ≤ min(m, n), of a rectangular matrix) presume every "
+            "diagonal entry {} is nonzero, i.e. X has full rank min(m, n); that is the "
             "reading used. For a rank-deficient X some {} and {} is undefined: the Moore-Penrose "
             "convention puts 0 there, and with that convention the formula below gives the minimum-norm "
             "least-squares solution.",
@@ -497,6 +506,17 @@ def part_b() -> Part:
             text("By the bookkeeping, {}:", Equation(MatMul(Inverse(MatMul(S.T, S)), S.T), Sd)),
             claim=Equal(t6, PINV_SOLUTION, given),
         ),
+        _note(
+            "Exact check on several shapes",
+            text(
+                "Independently of the general proof above, the verifier builds exact instances of the SVD "
+                "(U and V orthogonal as Cayley transforms of seeded rational skew-symmetric matrices, the "
+                "singular values positive symbols, {} multiplied out) at each of the sizes listed in the "
+                "verdict, and compares the first and last lines of the simplification exactly:",
+                Equation(X, SVD_X),
+            ),
+            claim=Equal(LS, PINV_SOLUTION, SVD_TALL_INSTANCES),
+        ),
         Step(
             Kind.ANSWER,
             "Answer",
@@ -545,16 +565,21 @@ def part_c() -> Part:
             claim=Chain((MatMul(LEFT, X), MatMul(Inverse(MatMul(X.T, X)), MatMul(X.T, X)), Identity(n)), TALL),
         ),
         _step(
-            "The same in the SVD form",
-            text("With {}, {}, and the bookkeeping product:", Equation(MatMul(U.T, U), Identity(m)), Equation(MatMul(V.T, V), Identity(n))),
-            claim=Chain(
-                (MatMul(MatMul(V, Sd, U.T), SVD_X), MatMul(V, Sd, S, V.T), MatMul(V, V.T), Identity(n)), given
-            ),
-        ),
-        _step(
             "Σ†Σ is the n×n identity",
             text("In blocks, only the invertible D meets its inverse:"),
             claim=Chain((MatMul(Sd, S), MatMul(pinv, sigma), MatMul(Inverse(d), d), Identity(n)), given),
+        ),
+        _step(
+            "The same in the SVD form",
+            text(
+                "With {}, then {} (previous step) and {}:",
+                Equation(MatMul(U.T, U), Identity(m)),
+                Equation(MatMul(Sd, S), Identity(n)),
+                Equation(MatMul(V, V.T), Identity(n)),
+            ),
+            claim=Chain(
+                (MatMul(MatMul(V, Sd, U.T), SVD_X), MatMul(V, Sd, S, V.T), MatMul(V, V.T), Identity(n)), given
+            ),
         ),
         _step(
             "ΣΣ† is not the m×m identity",
@@ -821,6 +846,17 @@ def part_e() -> Part:
             ),
             claim=HasShape(MatMul(V, Sd, U.T), n, m),
         ),
+        _note(
+            "Exact check on several shapes",
+            text(
+                "Independently of the general proof above, the verifier builds exact instances of the SVD "
+                "(U and V orthogonal as Cayley transforms of seeded rational skew-symmetric matrices, the "
+                "singular values positive symbols, {} multiplied out) at each of the sizes listed in the "
+                "verdict, and compares the first and last lines of the simplification exactly:",
+                Equation(X, SVD_X),
+            ),
+            claim=Equal(MIN_NORM, PINV_SOLUTION, SVD_WIDE_INSTANCES),
+        ),
         Step(
             Kind.ANSWER,
             "Answer",
@@ -870,16 +906,21 @@ def part_f() -> Part:
             claim=Chain((MatMul(X, RIGHT), MatMul(MatMul(X, X.T), Inverse(MatMul(X, X.T))), Identity(m)), WIDE),
         ),
         _step(
-            "The same in the SVD form",
-            text("With {}, {}, and the bookkeeping product:", Equation(MatMul(V.T, V), Identity(n)), Equation(MatMul(U, U.T), Identity(m))),
-            claim=Chain(
-                (MatMul(SVD_X, MatMul(V, Sd, U.T)), MatMul(U, S, Sd, U.T), MatMul(U, U.T), Identity(m)), given
-            ),
-        ),
-        _step(
             "ΣΣ† is the m×m identity",
             text("In blocks, only the invertible D meets its inverse:"),
             claim=Chain((MatMul(S, Sd), MatMul(sigma, pinv), MatMul(d, Inverse(d)), Identity(m)), given),
+        ),
+        _step(
+            "The same in the SVD form",
+            text(
+                "With {}, then {} (previous step) and {}:",
+                Equation(MatMul(V.T, V), Identity(n)),
+                Equation(MatMul(S, Sd), Identity(m)),
+                Equation(MatMul(U, U.T), Identity(m)),
+            ),
+            claim=Chain(
+                (MatMul(SVD_X, MatMul(V, Sd, U.T)), MatMul(U, S, Sd, U.T), MatMul(U, U.T), Identity(m)), given
+            ),
         ),
         _step(
             "Σ†Σ is not the n×n identity",
