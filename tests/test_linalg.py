@@ -226,6 +226,18 @@ def test_false_svd_claims_are_refuted(lhs, rhs, given):
     assert check(Equal(lhs, rhs, given)).status is Status.REFUTED
 
 
+@pytest.mark.parametrize(
+    "lhs, rhs",
+    [
+        (MatMul(Inverse(MatMul(S, S.T)), S, S.T), Identity(m)),  # ΣΣᵀ is singular when X is tall
+        (MatMul(Inverse(MatMul(X, X.T)), X, X.T), Identity(m)),  # so is XXᵀ
+    ],
+)
+def test_an_inverse_that_does_not_exist_is_never_proved(lhs, rhs):
+    verdict = check(Equal(lhs, rhs, SVD_T))
+    assert not verdict.status.ok, verdict
+
+
 def test_orthogonal_fact_alone():
     given = Given((Orthogonal(Q),))
     assert check(Equal(Q.T * Q * z, z, given)).status is Status.PROVED

@@ -142,7 +142,11 @@ def check_min_norm(claim: MinNormSolution) -> Verdict:
     """point = argmin ‖w‖² s.t. A w = b: feasible, and in the row space of A (⟂ null A)."""
     a, point = claim.matrix, claim.point
     if not _same_shape(point, claim.var):
-        return Verdict(Status.REFUTED, "shapes", "the point and the variable differ in shape")
+        return Verdict(
+            Status.REFUTED,
+            "shapes",
+            f"the point is {shape_text(conform(point))} but the variable is {shape_text(conform(claim.var))}",
+        )
     feasible = decide_equal(a * point, claim.rhs, claim.given)
     if not feasible.status.ok:
         return Verdict(feasible.status, "feasibility: " + feasible.method, f"A·w* ≠ b: {feasible.detail}")
