@@ -302,3 +302,21 @@ def test_latex_errors_name_the_source_line(broken, tmp_path):
     assert broken in message, message
     assert message.count("\n") <= 3, "the error, not the log"
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_long_relation_is_cut_at_its_relations_not_shrunk(tmp_path):
+    from derive.notation import Relation, Tuple_, Words
+
+    half = [Symbol(f"p_{i}") * Symbol(f"q_{i}") ** 2 for i in range(1, 10)]
+    lhs, rhs = sum(half[1:], half[0]), sum((t * 3 for t in half[1:]), half[0] * 3)
+    w = Symbol("w")
+    formula = Relation(Equation(lhs, rhs), "quad", Relation(Words("whenever"), "quad", Tuple_(w > 0, w < 1)))
+    step = Step(Kind.ANSWER, "", text("So"), display=(Boxed(formula),))
+    problem = Problem("stress-set", "s4", "Cut", text("Statement."), (Part("a", text("Question."), (step,)),))
+    tex = render_problem(problem, "tex")
+    pdf, log = compile_tex(tex, tmp_path)
+    assert not overfull_boxes(log, tex)
+    assert not scaled_displays(log), "each side fits a line: nothing should be scaled"
+    lines = pdftotext(pdf).splitlines()
+    assert any(line.strip().startswith("=") for line in lines), "the right side starts a line of its own"
+    assert any(line.strip().startswith("whenever") for line in lines), "the condition starts a line of its own"

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sympy import Basic
+from sympy import Basic, Symbol
 
 from derive.model import Kind, Part, Problem, Step, Summary, Text, Verdict
-from derive.notation import Boxed
+from derive.notation import Boxed, Equation, Relation, Tuple_, Words
 from derive.printing import latex
 
 
@@ -32,6 +32,17 @@ class FigureView:
 
 
 @dataclass(frozen=True)
+class Cut:
+    """A displayed formula cut into lines at its top-level relations, for a page too narrow
+    for it: ``lhs`` / ``= rhs`` / ``whenever …``; items of a list one per line. Each line
+    is printed by :mod:`derive.printing`; the LaTeX template sets them on aligned lines
+    when (and only when) the formula does not fit on one."""
+
+    lines: tuple[str, ...]
+    boxed: bool = False
+
+
+@dataclass(frozen=True)
 class StepView:
     kind: str
     title: str
@@ -41,6 +52,8 @@ class StepView:
     verdict: Verdict | None
     figure: FigureView | None
     label: str
+    display_cuts: tuple[Cut | None, ...] = ()  # one per display
+    claim_cut: Cut | None = None
 
 
 @dataclass(frozen=True)
@@ -74,17 +87,44 @@ def segments(text: Text, symbols: Mapping[Basic, str]) -> tuple[Segment, ...]:
     return tuple(out)
 
 
+_BLANK = Symbol("")  # an empty left side: prints a relation's symbol and right side only
+
+
+def _lines(expr: Basic, symbols: Mapping[Basic, str]) -> list[str]:
+    if isinstance(expr, Relation) and expr.op == "quad" and isinstance(expr.args[2], Relation) \
+            and isinstance(expr.args[2].args[0], Words):
+        # formula \quad whenever/at conditions: the conditions on a line of their own
+        return _lines(expr.args[0], symbols) + [latex(expr.args[2], symbols)]
+    if isinstance(expr, Equation):
+        return [latex(expr.lhs, symbols), latex(Equation(_BLANK, expr.rhs), symbols).strip()]
+    if isinstance(expr, Relation) and expr.op != "quad":
+        return [latex(expr.args[0], symbols), latex(Relation(_BLANK, expr.op, expr.args[2]), symbols).strip()]
+    if isinstance(expr, Tuple_):
+        return [latex(item, symbols) for item in expr.args]
+    return [latex(expr, symbols)]
+
+
+def cut(expr: Basic, symbols: Mapping[Basic, str]) -> Cut | None:
+    """``expr`` cut into lines at its top-level relations; None when it has none."""
+    boxed = isinstance(expr, Boxed)
+    lines = _lines(expr.args[0] if boxed else expr, symbols)
+    return Cut(tuple(lines), boxed) if len(lines) > 1 else None
+
+
 def _step(step: Step, label: str, symbols: Mapping[Basic, str], figure_files: Mapping[str, Mapping[str, str]]) -> StepView:
     displays = tuple(latex(d, symbols) for d in step.display)
-    claim = None
+    cuts = tuple(cut(d, symbols) for d in step.display)
+    claim = claim_cut = None
     if step.claim is not None and not (step.kind is Kind.ANSWER and step.display):
         claim = latex(step.claim.display(), symbols)
+        claim_cut = cut(step.claim.display(), symbols)
     figure = None
     if step.figure is not None:
         figure = FigureView(
             step.figure.name, segments(step.figure.description, symbols), figure_files.get(step.figure.name, {})
         )
-    return StepView(step.kind.value, step.title, segments(step.text, symbols), displays, claim, step.verdict, figure, label)
+    return StepView(step.kind.value, step.title, segments(step.text, symbols), displays, claim, step.verdict, figure, label,
+                    cuts, claim_cut)
 
 
 def _answer_latex(part: Part, symbols: Mapping[Basic, str]) -> str:
