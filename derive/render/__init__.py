@@ -65,7 +65,7 @@ def _unknown_char(char: str) -> str:
 _TEX_ENCODER = UnicodeToLatexEncoder(
     unknown_char_policy=_unknown_char, unknown_char_warning=False, replacement_latex_protection="braces-after-macro"
 )
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]>#|$])")
 
 
 # Text accents for a letter followed by a combining mark that has no precomposed form
@@ -91,7 +91,9 @@ def escape_tex(value: Any) -> str:
 
 
 def escape_md(value: Any) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", str(value))
+    """Prose for Markdown: punctuation Markdown would act on is backslash-escaped; "<" is
+    an entity, since Python-Markdown (MkDocs) keeps the backslash of "\\<"."""
+    return _MD_SPECIAL.sub(r"\\\1", str(value)).replace("<", "&lt;")
 
 
 def _finalize_tex(value: Any) -> Any:
