@@ -320,3 +320,26 @@ def test_a_long_relation_is_cut_at_its_relations_not_shrunk(tmp_path):
     lines = pdftotext(pdf).splitlines()
     assert any(line.strip().startswith("=") for line in lines), "the right side starts a line of its own"
     assert any(line.strip().startswith("whenever") for line in lines), "the condition starts a line of its own"
+
+
+def test_the_install_line_provides_every_latex_package_used():
+    """`derive build --format pdf` names Debian packages to install; they must hold every
+    LaTeX package the templates load (directly, or as one of their declared dependencies)."""
+    import shutil
+
+    from derive.pipeline import TEX_PACKAGES
+
+    require("kpsewhich", "TeX Live")
+    if shutil.which("dpkg") is None or shutil.which("apt-cache") is None:
+        pytest.skip("not a Debian system: cannot map LaTeX packages to Debian packages")
+    part = Part("a", text("Question."), (Step(Kind.ANSWER, "", text("So.")),))
+    tex = render_problem(Problem("stress-set", "s5", "Packages", text("Statement."), (part,)), "tex")
+    used = {name.strip() for group in re.findall(r"\\usepackage(?:\[[^\]]*\])?\{([^}]*)\}", tex) for name in group.split(",")}
+    named = set(TEX_PACKAGES.split())
+    depends = subprocess.run(["apt-cache", "depends", *sorted(named)], capture_output=True, text=True).stdout
+    allowed = named | set(re.findall(r"Depends: (texlive-[\w-]+)", depends))
+    for package in sorted(used):
+        path = subprocess.run(["kpsewhich", f"{package}.sty"], capture_output=True, text=True).stdout.strip()
+        assert path, f"{package}.sty is not installed"
+        owner = subprocess.run(["dpkg", "-S", path], capture_output=True, text=True).stdout.split(":")[0]
+        assert owner in allowed, f"{package}.sty comes from {owner}, which the install line does not bring"
