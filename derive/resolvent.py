@@ -81,14 +81,17 @@ def _shape_values(symbolic: tuple[Basic, Basic], concrete: tuple[Basic, Basic]) 
     return {k: int(v) for k, v in solutions[0].items()}
 
 
-def default_instance(matrix: MatrixSymbol, facts: Iterable[Fact] = ()) -> ImmutableMatrix:
+def default_instance(
+    matrix: MatrixSymbol, facts: Iterable[Fact] = (), sizes: Mapping[Symbol, int] | None = None
+) -> ImmutableMatrix:
     """The exact instance of a concrete-shape matrix symbol: a fact's, else generic entries.
 
     The same as :func:`derive.verify.instances.instantiate` would build, so that a matrix
     defined through others (:class:`Defines`) shares their entries.
     """
     for fact in facts:
-        built = fact.instance(matrix)
+        at = getattr(fact, "instance_at", None)
+        built = at(matrix, sizes) if at is not None and sizes is not None else fact.instance(matrix)
         if built is not None:
             return built
     rows, cols = (int(s) for s in matrix.shape)
@@ -122,15 +125,24 @@ class Defines(Fact):
         return expr.xreplace({self.symbol: self.value})
 
     def instance(self, matrix: MatrixSymbol) -> ImmutableMatrix | None:
+        return self.instance_at(matrix, None)
+
+    def instance_at(self, matrix: MatrixSymbol, sizes: Mapping[Symbol, int] | None) -> ImmutableMatrix | None:
+        """The instance at the sizes chosen for the claim (or, without them, read off the shape)."""
         if matrix.name != self.symbol.name:
             return None
         dims = _shape_values(self.symbol.shape, matrix.shape)
+        if sizes is not None:
+            dims = {**(dims or {}), **{k: v for k, v in sizes.items() if isinstance(k, Symbol)}}
         if dims is None:
             return None
         for size, rule in self.derived:
-            dims[size] = int(sympify(rule).subs(dims))
+            if size not in dims:
+                dims[size] = int(sympify(rule).subs(dims))
         value = self.value.subs(dims)
-        inner = {m: default_instance(m, self.parts) for m in value.atoms(MatrixSymbol)}
+        if value.free_symbols & set(dims) or any(not sympify(s).is_Integer for s in value.shape):
+            return None
+        inner = {m: default_instance(m, self.parts, dims) for m in value.atoms(MatrixSymbol)}
         from derive.linalg import exact_value
 
         explicit = value.xreplace(inner)
@@ -428,6 +440,9 @@ def shift_normalize(expr: Basic, algebra: ShiftAlgebra) -> Basic:
     """
     blocks = dict(algebra.blocks)
     x = algebra.X
+    if any(isinstance(p.base, MatMul) for p in expr.atoms(MatPow)):
+        # (√λ I)² and the like: normalisation multiplies powers of products out.
+        expr = normalize(expr, orthogonal=algebra.orthogonal, symmetric=algebra.symmetric, blocks=blocks or None)
     for _ in range(algebra.rounds):
         before = expr
         expr = pull_conjugation(expr, algebra.orthogonal)

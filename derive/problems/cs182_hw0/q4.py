@@ -1,0 +1,1297 @@
+"""Problem 4 — the five interpretations of ridge regression.
+
+Every claim is decided by the verifier, never restated from a derivation:
+
+* calculus (gradients, Hessians) is recomputed by SymPy's matrix calculus in the
+  course's numerator layout; "minimizes", "unique solution", "positive definite",
+  "minimum-norm" are the claims of :mod:`derive.linalg`;
+* identities with the inverse of a shifted Gram matrix, K = (XᵀX + λI)⁻¹, are proved
+  for symbolic sizes by the rules of :class:`derive.resolvent.ShiftAlgebra`
+  (K(XᵀX + λI) = I, conjugation by orthogonal matrices, block algebra); the
+  push-through identity is proved in (f) by clearing invertible factors
+  (:class:`derive.resolvent.Cleared`) before any claim relies on it in the
+  normal form — except the independent check of (e)'s answer, which says so;
+* the SVD steps hold for every full SVD (any rank), proved with UᵀU = I, VᵀV = I and
+  X := UΣVᵀ; the singular-value factor comes from the block model of Σ with rank r
+  and the diagonal calculus of :class:`derive.resolvent.DiagonalForm`;
+* the Gaussian densities of (c) are unfolded from their definition and compared on
+  logarithms (:mod:`derive.gaussian`);
+* limits are :class:`derive.limits.LimitIs` (scalars, two independent computations)
+  and :class:`derive.limits.MatrixLimit` (continuity, cross-checked by exact
+  entrywise limits on an instance).
+"""
+
+from __future__ import annotations
+
+from sympy import (
+    BlockMatrix,
+    Eq,
+    Identity,
+    ImmutableMatrix,
+    IndexedBase,
+    Integer,
+    Inverse,
+    MatAdd,
+    MatMul,
+    MatPow,
+    MatrixSymbol,
+    Min,
+    Product,
+    Rational,
+    Symbol,
+    Transpose,
+    ZeroMatrix,
+    exp,
+    log,
+    oo,
+    pi,
+    sqrt,
+)
+
+from derive.claims import Chain, Equal, EqualOn, Given, HasShape, InRange, Shapes, Sign
+from derive.gaussian import DensityEqual, LogOf, Maximizer, Normal, NormalPdf
+from derive.limits import LimitIs, MatrixLimit
+from derive.linalg import (
+    Dimensions,
+    FullColumnRank,
+    FullRowRank,
+    Minimizer,
+    MinNormSolution,
+    OneByOne,
+    Orthogonal,
+    PositiveDefinite,
+    Singular,
+    Tall,
+    UniqueSolution,
+    Wide,
+)
+from derive.model import Kind, Part, Problem, Step, text
+from derive.notation import Boxed, Diag, Element, Equation, Rank, RealSpace, Relation
+from derive.ops import Entry, Jacobian, SqNorm
+from derive.resolvent import Cleared, Defines, Diagonal, DiagonalForm, ShiftAlgebra
+
+# -- symbols -----------------------------------------------------------------------------------------
+
+n = Symbol("n", integer=True, positive=True)  # data points
+d = Symbol("d", integer=True, positive=True)  # features
+r = Symbol("r", integer=True, positive=True)  # rank of X (number of nonzero singular values)
+lam = Symbol("lambda", positive=True)
+X = MatrixSymbol("X", n, d)
+y = MatrixSymbol("y", n, 1)
+w = MatrixSymbol("w", d, 1)
+v = MatrixSymbol("v", d, 1)
+I_d, I_n, I_r = Identity(d), Identity(n), Identity(r)
+
+W_HAT = MatrixSymbol("w_hat", d, 1)  # display name of the ridge solution
+U = MatrixSymbol("U", n, n)
+V = MatrixSymbol("V", d, d)
+S = MatrixSymbol("Sigma", n, d)
+D = MatrixSymbol("D", r, r)  # diag(σ_1, …, σ_r), the nonzero singular values
+sigma = Symbol("sigma", positive=True)  # a nonzero singular value σ_i, as a scalar
+
+# (c): random vectors and the evidence p_Y(y)
+W_RV = MatrixSymbol("W", d, 1)
+Y_RV = MatrixSymbol("Y", n, 1)
+N_RV = MatrixSymbol("N", n, 1)
+EVIDENCE = Symbol("Z", positive=True)
+i = Symbol("i", integer=True)
+y_i = IndexedBase("y")[i]
+
+# (d), (e): augmented data and features
+X_HAT = MatrixSymbol("X_hat", n + d, d)
+Y_HAT = MatrixSymbol("y_hat", n + d, 1)
+X_CHECK = MatrixSymbol("X_check", n, d + n)
+eta = MatrixSymbol("eta", d + n, 1)
+xi = MatrixSymbol("xi", n, 1)
+ETA_STAR = MatrixSymbol("eta_star", d + n, 1)
+
+# (b), (g): scalars for sign and region claims (the region checker wants plain real symbols)
+s_i = Symbol("sigma_i", real=True)
+l_r = Symbol("lambda", real=True)
+c_r = Symbol("c", real=True)
+
+SYMBOLS = {
+    y: r"\mathbf{y}",
+    w: r"\mathbf{w}",
+    v: r"\mathbf{v}",
+    W_HAT: r"\hat{\mathbf{w}}",
+    W_RV: r"\mathbf{W}",
+    Y_RV: r"\mathbf{Y}",
+    N_RV: r"\mathbf{N}",
+    EVIDENCE: r"p_{\mathbf{Y}}(\mathbf{y})",
+    X_HAT: r"\hat{X}",
+    Y_HAT: r"\hat{\mathbf{y}}",
+    X_CHECK: r"\check{X}",
+    eta: r"\boldsymbol{\eta}",
+    xi: r"\boldsymbol{\xi}",
+    ETA_STAR: r"\boldsymbol{\eta}^{*}",
+}
+
+# -- expressions shared by the parts -----------------------------------------------------------------
+
+GRAM_D = MatAdd(MatMul(X.T, X), lam * I_d)  # XᵀX + λI_d
+GRAM_N = MatAdd(MatMul(X, X.T), lam * I_n)  # XXᵀ + λI_n
+RIDGE = MatMul(Inverse(GRAM_D), X.T, y)  # (XᵀX + λI)⁻¹Xᵀy
+KERNEL = MatMul(X.T, Inverse(GRAM_N), y)  # Xᵀ(XXᵀ + λI)⁻¹y
+RESIDUAL = MatAdd(y, -MatMul(X, w))
+OBJECTIVE = SqNorm(RESIDUAL) + lam * SqNorm(w)  # the ridge objective (1)
+OBJECTIVE_MATRIX = MatAdd(MatMul(RESIDUAL.T, RESIDUAL), lam * MatMul(w.T, w))
+FACTOR = sigma / (sigma**2 + lam)  # what ridge puts in place of 1/σ_i
+
+SVD_X = MatMul(U, S, V.T)
+SIGMA_BLOCKS = BlockMatrix([[D, ZeroMatrix(r, d - r)], [ZeroMatrix(n - r, r), ZeroMatrix(n - r, d - r)]])
+FACTOR_D = MatMul(Inverse(MatAdd(MatPow(D, 2), lam * I_r)), D)  # (D² + λI)⁻¹D
+FACTOR_BLOCKS = BlockMatrix([[FACTOR_D, ZeroMatrix(r, n - r)], [ZeroMatrix(d - r, r), ZeroMatrix(d - r, n - r)]])
+PINV_BLOCKS = BlockMatrix([[Inverse(D), ZeroMatrix(r, n - r)], [ZeroMatrix(d - r, r), ZeroMatrix(d - r, n - r)]])
+SVD_RIDGE = MatMul(V, FACTOR_BLOCKS, U.T, y)
+
+X_HAT_BLOCKS = BlockMatrix([[X], [sqrt(lam) * I_d]])
+Y_HAT_BLOCKS = BlockMatrix([[y], [ZeroMatrix(d, 1)]])
+X_CHECK_BLOCKS = BlockMatrix([[X, sqrt(lam) * I_n]])
+ETA_BLOCKS = BlockMatrix([[w], [xi]])
+ETA_SOLUTION = BlockMatrix([[RIDGE], [MatMul(1 / sqrt(lam), MatAdd(y, -MatMul(X, RIDGE)))]])
+FIRST_D = BlockMatrix([[I_d, ZeroMatrix(d, n)]])  # picks the first d coordinates
+PINV_CHECK = MatMul(X_CHECK.T, Inverse(MatMul(X_CHECK, X_CHECK.T)))
+
+# -- facts ---------------------------------------------------------------------------------------------
+
+SIZES = Shapes.of({n: 2, d: 2}, {n: 3, d: 2}, {n: 2, d: 3})
+ALGEBRA = Given((ShiftAlgebra(X, lam), SIZES))
+ALGEBRA_PT = Given((ShiftAlgebra(X, lam, push_through=True), SIZES))
+ORTHOGONAL = (Orthogonal(U), Orthogonal(V))
+# Any full SVD (any rank): only UᵀU = UUᵀ = I and VᵀV = VVᵀ = I are used.
+ANY_SVD = Given((Defines(X, SVD_X, ORTHOGONAL), *ORTHOGONAL, ShiftAlgebra(X, lam, (U, V)), SIZES))
+# The block model of Σ with rank r; instances take r = min(n, d) − 1 (a rank-deficient X).
+RANK_SIZES = Shapes.of({n: 2, d: 2, r: 1}, {n: 3, d: 2, r: 1}, {n: 2, d: 3, r: 1}, {n: 3, d: 3, r: 2})
+SIGMA_MODEL = Defines(S, SIGMA_BLOCKS, (Diagonal(D),), ((r, Min(n, d) - 1),))
+RANK_MODEL = Given((SIGMA_MODEL, Diagonal(D), ShiftAlgebra(X, lam, symmetric=(D,)), RANK_SIZES))
+FULL_SVD_RANK = Given(
+    (
+        Defines(X, SVD_X, (*ORTHOGONAL, SIGMA_MODEL)),
+        SIGMA_MODEL,
+        *ORTHOGONAL,
+        Diagonal(D),
+        ShiftAlgebra(X, lam, (U, V), symmetric=(D,)),
+        RANK_SIZES,
+    )
+)
+DATA = Defines(X_HAT, X_HAT_BLOCKS)
+LABELS = Defines(Y_HAT, Y_HAT_BLOCKS)
+FAKE_DATA = Given((DATA, LABELS, ShiftAlgebra(X, lam), SIZES))
+FEATURES = Defines(X_CHECK, X_CHECK_BLOCKS)
+FAKE_FEATURES = Given((FEATURES, ShiftAlgebra(X, lam), SIZES))
+TALL = Given((Tall(X), FullColumnRank(X), ShiftAlgebra(X, lam)))
+WIDE = Given((Wide(X), FullRowRank(X), ShiftAlgebra(X, lam)))
+
+
+def _step(title: str, words, claim=None, display=()) -> Step:
+    return Step(Kind.STEP, title, words, display=tuple(display), claim=claim)
+
+
+def _note(title: str, words, claim=None, display=()) -> Step:
+    return Step(Kind.NOTE, title, words, display=tuple(display), claim=claim)
+
+
+def _interpretation(words, claim=None) -> Step:
+    return Step(Kind.INTERPRETATION, "Interpretation", words, claim=claim)
+
+
+def _method(words) -> Step:
+    return Step(Kind.METHOD, "Method", words)
+
+
+def _answer(words, display, claim) -> Step:
+    return Step(Kind.ANSWER, "Answer", words, display=tuple(display), claim=claim)
+
+
+def _ridge_answer() -> Boxed:
+    return Boxed(Equation(W_HAT, RIDGE))
+
+
+# -- (a) ---------------------------------------------------------------------------------------------------
+
+
+def part_a() -> Part:
+    quad = MatMul(w.T, GRAM_D, w)
+    linear = MatMul(y.T, X, w)
+    expanded_4 = MatAdd(
+        MatMul(y.T, y), -MatMul(y.T, X, w), -MatMul(w.T, X.T, y), MatMul(w.T, X.T, X, w), lam * MatMul(w.T, w),
+        evaluate=False,
+    )
+    expanded = MatAdd(MatMul(y.T, y), MatMul(-2, y.T, X, w), quad, evaluate=False)
+    gradient_row = MatAdd(MatMul(-2, y.T, X), MatMul(2, w.T, GRAM_D), evaluate=False)
+    steps = (
+        _interpretation(
+            text(
+                "Data {}, labels {}, weights {}, and a scalar {}. The residual {} is a column vector in {}; the "
+                "objective (1) is a scalar function of {}, and a squared norm is an inner product, {}. In the "
+                "course's layout the derivative of this scalar with respect to the column {} is a row vector in "
+                "{}. The shapes:",
+                Element(X, RealSpace(n, d)),
+                Element(y, RealSpace(n)),
+                Element(w, RealSpace(d)),
+                Relation(lam, "gt", Integer(0)),
+                RESIDUAL,
+                RealSpace(n),
+                w,
+                Equation(SqNorm(v), MatMul(v.T, v)),
+                w,
+                RealSpace(1, d),
+            ),
+            claim=Dimensions(
+                (
+                    Element(MatMul(X, w), RealSpace(n, 1)),
+                    Element(MatMul(X.T, X), RealSpace(d, d)),
+                    Element(MatMul(X.T, y), RealSpace(d, 1)),
+                    Element(OBJECTIVE_MATRIX, RealSpace(1, 1)),
+                )
+            ),
+        ),
+        _method(
+            text(
+                "Vector calculus in the numerator layout (problem 2): expand the objective, differentiate term by "
+                "term, set the derivative (a row) to zero — the normal equations — and solve. The second-order "
+                "condition then shows the stationary point is the unique global minimizer."
+            )
+        ),
+        _step(
+            "Expand the objective",
+            text(
+                "Multiply out. The cross terms are 1×1 matrices, and a 1×1 matrix equals its transpose, so {}; "
+                "the two quadratic terms combine:",
+                Equation(MatMul(w.T, X.T, y), linear),
+            ),
+            claim=Chain((OBJECTIVE_MATRIX, expanded_4, expanded), Given((OneByOne(),))),
+        ),
+        _step(
+            "Shape of the derivative",
+            text("A scalar differentiated with respect to {} is a row vector:", Element(w, RealSpace(d))),
+            claim=HasShape(Jacobian(expanded, w), Integer(1), d),
+        ),
+        _step(
+            "Quadratic term",
+            text(
+                "Problem 2(d) with the d×d matrix {} gives {}; the matrix is symmetric, so the two terms agree:",
+                GRAM_D,
+                MatMul(w.T, MatAdd(GRAM_D, Transpose(GRAM_D), evaluate=False)),
+            ),
+            claim=Chain(
+                (
+                    Jacobian(quad, w),
+                    MatMul(w.T, MatAdd(GRAM_D, Transpose(GRAM_D), evaluate=False)),
+                    MatMul(2, w.T, GRAM_D),
+                )
+            ),
+        ),
+        _step(
+            "Linear term",
+            text("{} is the inner product of {} with the constant vector {} (problem 2(a)):", linear, w, MatMul(X.T, y)),
+            claim=Chain((Jacobian(linear, w), Transpose(MatMul(X.T, y)), MatMul(y.T, X))),
+        ),
+        _step(
+            "The derivative",
+            text("The constant {} contributes nothing. Adding the terms gives a row vector in {}:", MatMul(y.T, y), RealSpace(1, d)),
+            claim=Equal(Jacobian(expanded, w), gradient_row),
+        ),
+        _step(
+            "Positive definite",
+            text(
+                "For every {}, {}, which is at least {} and so positive when {}: the matrix {} is positive "
+                "definite for every X, because λ > 0 (no rank assumption is needed):",
+                Element(v, RealSpace(d)),
+                Equation(MatMul(v.T, GRAM_D, v), MatAdd(MatMul(Transpose(MatMul(X, v)), MatMul(X, v)), lam * MatMul(v.T, v))),
+                lam * MatMul(v.T, v),
+                Relation(v, "ne", ZeroMatrix(d, 1)),
+                GRAM_D,
+            ),
+            claim=PositiveDefinite(GRAM_D, ALGEBRA),
+        ),
+        _step(
+            "Normal equations",
+            text(
+                "Setting the derivative to zero and transposing gives the normal equations {}. Their coefficient "
+                "is invertible (positive definite), so they have exactly one solution:",
+                Equation(MatMul(GRAM_D, w), MatMul(X.T, y)),
+            ),
+            claim=UniqueSolution(gradient_row, ZeroMatrix(1, d), w, RIDGE, ALGEBRA),
+        ),
+        _step(
+            "Hessian",
+            text(
+                "Differentiating the transposed derivative again gives a constant d×d matrix, positive definite by "
+                "the step above; the objective is strictly convex and its stationary point is its unique global "
+                "minimizer:"
+            ),
+            claim=Equal(Jacobian(gradient_row.T, w), MatMul(2, GRAM_D)),
+        ),
+        _note(
+            "Order of the factors",
+            text(
+                "The solution is a d×1 column: {} is d×d, {} is d×n and {} is n×1. Writing the factors in another "
+                "order (say {} times {}) does not even multiply: the verifier's shape check rejects such a formula "
+                "before anything else.",
+                Inverse(GRAM_D),
+                X.T,
+                y,
+                Inverse(GRAM_D),
+                MatMul(y.T, X),
+            ),
+            claim=HasShape(RIDGE, d, Integer(1)),
+        ),
+        _answer(
+            text("The unique minimizer of (1), for every X and every λ > 0:"),
+            (_ridge_answer(),),
+            Minimizer(OBJECTIVE, w, RIDGE, ALGEBRA),
+        ),
+    )
+    prompt = text(
+        "Perspective 1: optimization. Ridge regression is {} (1). Find the minimizer using vector calculus: expand the "
+        "objective, take the derivative, solve.",
+        Relation(W_HAT, "eq", _argmin(OBJECTIVE)),
+    )
+    return Part("a", prompt, steps)
+
+
+def _argmin(objective):
+    from derive.notation import ArgMin
+
+    return ArgMin(objective, w)
+
+
+# -- (b) ---------------------------------------------------------------------------------------------------
+
+
+def part_b() -> Part:
+    gram_svd = MatAdd(MatMul(Transpose(SVD_X), SVD_X), lam * I_d)
+    t1 = MatMul(Inverse(gram_svd), Transpose(SVD_X), y)
+    t2 = MatMul(Inverse(MatAdd(MatMul(V, S.T, S, V.T), lam * MatMul(V, V.T))), V, S.T, U.T, y)
+    t3 = MatMul(Inverse(MatMul(V, MatAdd(MatMul(S.T, S), lam * I_d), V.T)), V, S.T, U.T, y)
+    t4 = MatMul(V, Inverse(MatAdd(MatMul(S.T, S), lam * I_d)), S.T, U.T, y)
+    shifted_blocks = BlockMatrix(
+        [[MatAdd(MatPow(D, 2), lam * I_r), ZeroMatrix(r, d - r)], [ZeroMatrix(d - r, r), lam * Identity(d - r)]]
+    )
+    sigma_1 = Symbol("sigma_1", positive=True)
+    sigma_r = Symbol("sigma_r", positive=True)
+    ratio = s_i / (s_i**2 + l_r)
+    region = (s_i > 0, l_r > 0)
+    steps = (
+        _interpretation(
+            text(
+                "Full SVD {}: {} and {} are orthogonal ({}, {}), and {} is zero except for the singular values "
+                "on its diagonal. Let {} be the number of nonzero ones (the rank of X); they form {}, and Σ in "
+                "blocks is shown below. Blocks with a zero size are simply absent: for a tall X of full column "
+                "rank r = d there is no second block column. Both regimes of the question compare a singular "
+                "value with λ.",
+                Equation(X, SVD_X),
+                Element(U, RealSpace(n, n)),
+                Element(V, RealSpace(d, d)),
+                Equation(MatMul(U.T, U), I_n),
+                Equation(MatMul(V.T, V), I_d),
+                Element(S, RealSpace(n, d)),
+                Relation(r, "le", Min(n, d)),
+                Equation(D, Diag(sigma_1, sigma_r)),
+            ),
+            claim=Dimensions((Element(SIGMA_BLOCKS, RealSpace(n, d)), Element(SVD_X, RealSpace(n, d)))),
+        ),
+        _method(
+            text(
+                "Substitute the SVD, write {} so that V can be pulled out of the shifted Gram matrix, invert the "
+                "product of square invertible factors, and cancel. Then read off, from the block form of Σ, the "
+                "factor each singular direction gets, and compare it with the 1/σ_i of least squares.",
+                Equation(lam * I_d, lam * MatMul(V, V.T)),
+            )
+        ),
+        _note(
+            "Reading of the statement",
+            text(
+                "Nothing in the derivation needs X to have full rank: λ > 0 keeps every inverse below invertible, "
+                "so zero singular values are allowed (their directions get the factor 0). The regimes \"σ_i ≪ λ\" "
+                "and \"σ_i ≫ λ\" are discussed in the notes at the end: as worded they compare quantities of "
+                "different units, and the comparison that decides the behaviour is σ_i² against λ."
+            ),
+        ),
+        _step(
+            "Substitute the SVD",
+            text("Replace X by {}:", SVD_X),
+            claim=Equal(RIDGE, t1, ANY_SVD),
+        ),
+        _step(
+            "Transposes, UᵀU = I, λI = λVVᵀ",
+            text(
+                "{} (the order reverses); {} in the middle; and {} because V is orthogonal:",
+                Equation(Transpose(SVD_X), MatMul(V, S.T, U.T)),
+                Equation(MatMul(U.T, U), I_n),
+                Equation(I_d, MatMul(V, V.T)),
+            ),
+            claim=Equal(t1, t2, ANY_SVD),
+        ),
+        _step(
+            "Factor V out",
+            text("Both terms start with V and end with {}:", V.T),
+            claim=Equal(t2, t3, ANY_SVD),
+        ),
+        _step(
+            "Invert the product and cancel V",
+            text(
+                "All three factors are d×d and invertible ({} is positive definite like in (a)), so the inverse is "
+                "{}; then {} cancels against the next factor:",
+                MatAdd(MatMul(S.T, S), lam * I_d),
+                MatMul(V, Inverse(MatAdd(MatMul(S.T, S), lam * I_d)), V.T),
+                MatMul(V.T, V),
+            ),
+            claim=Equal(t3, t4, ANY_SVD),
+        ),
+        _step(
+            "The shifted Gram matrix of Σ",
+            text(
+                "With Σ in blocks, {} is block diagonal: λ is added to every σ_i², and the {} directions with "
+                "singular value 0 keep λ alone:",
+                MatMul(S.T, S),
+                d - r,
+            ),
+            claim=Equal(MatAdd(MatMul(S.T, S), lam * I_d), shifted_blocks, RANK_MODEL),
+        ),
+        _step(
+            "The factor in blocks",
+            text(
+                "Inverting block by block and multiplying by {} (d×n), the matrix that maps {} to {} is:",
+                S.T,
+                MatMul(U.T, y),
+                MatMul(V.T, W_HAT),
+            ),
+            claim=Equal(MatMul(Inverse(MatAdd(MatMul(S.T, S), lam * I_d)), S.T), FACTOR_BLOCKS, RANK_MODEL),
+        ),
+        _step(
+            "One factor per singular direction",
+            text(
+                "Sums, products and inverses of diagonal matrices act entry by entry, so the top-left block is "
+                "diagonal; singular direction i (the i-th columns of U and V) is multiplied by:"
+            ),
+            claim=DiagonalForm(FACTOR_D, D, sigma, FACTOR),
+        ),
+        _step(
+            "Compare with least squares",
+            text(
+                "Least squares (problem 3) uses Σ† instead, whose top-left block is {} (1/σ_i per direction). Ridge "
+                "replaces 1/σ_i by {}: the least-squares factor times {}, a number strictly between 0 and 1. Every "
+                "direction is shrunk, and the smaller σ_i, the more:",
+                Inverse(D),
+                FACTOR,
+                sigma**2 / (sigma**2 + lam),
+            ),
+            claim=DiagonalForm(Inverse(D), D, sigma, 1 / sigma),
+        ),
+        _step(
+            "The factor is below 1/σ_i",
+            text("For every σ_i > 0 and λ > 0 the ridge factor is positive and smaller than the least-squares one:"),
+            claim=Sign(1 / s_i - ratio, "gt", region),
+        ),
+        _step(
+            "When σ_i² ≫ λ: the factor is ≈ 1/σ_i",
+            text(
+                "Exactly, {}; the relative gap to 1/σ_i is {}, which is smaller than {}. So when λ/σ_i² is small "
+                "the direction is treated as by least squares (factor ≈ 1/σ_i):",
+                Equation(s_i * ratio, 1 - l_r / (s_i**2 + l_r)),
+                l_r / (s_i**2 + l_r),
+                l_r / s_i**2,
+            ),
+            claim=Sign(l_r / s_i**2 - (1 - s_i * ratio), "gt", region),
+        ),
+        _step(
+            "… and in the limit",
+            text("As λ/σ_i² → 0 (here: λ → 0 with σ_i fixed) σ_i times the factor tends to 1:"),
+            claim=LimitIs(sigma * FACTOR, lam, Integer(0), Integer(1)),
+        ),
+        _step(
+            "When σ_i² ≪ λ: the factor is ≈ σ_i/λ, nearly 0",
+            text(
+                "Exactly, {}: the relative gap to σ_i/λ is {}, smaller than {}. So when σ_i²/λ is small the factor "
+                "is ≈ σ_i/λ, tiny compared with 1/σ_i: the direction is essentially switched off instead of being "
+                "amplified by 1/σ_i:",
+                Equation((l_r / s_i) * ratio, 1 - s_i**2 / (s_i**2 + l_r)),
+                s_i**2 / (s_i**2 + l_r),
+                s_i**2 / l_r,
+            ),
+            claim=Sign(s_i**2 / l_r - (1 - (l_r / s_i) * ratio), "gt", region),
+        ),
+        _step(
+            "… and in the limit",
+            text("As σ_i²/λ → 0 (here: σ_i → 0 with λ fixed) the factor tends to 0, and its ratio to σ_i/λ to 1:"),
+            claim=LimitIs((lam / sigma) * FACTOR, sigma, Integer(0), Integer(1)),
+        ),
+        _note(
+            "σ_i against λ is the wrong comparison",
+            text(
+                "Rescaling the data, X → cX, multiplies every σ_i by c; the same fit needs λ → c²λ (both terms of "
+                "(1) scale by c² then), and the factor scales exactly like 1/σ_i. So λ is measured in units of σ², "
+                "and only σ_i² against λ (σ_i against √λ) is meaningful:",
+            ),
+            claim=EqualOn(
+                (c_r * s_i) / ((c_r * s_i) ** 2 + c_r**2 * l_r), ratio / c_r, (c_r > 0, s_i > 0, l_r > 0)
+            ),
+        ),
+        _note(
+            "Counterexample: σ_i ≫ λ, yet the factor is far from 1/σ_i",
+            text(
+                "Take {} and {}: then σ_i/λ = 100, so σ_i ≫ λ as worded, but σ_i² = λ/100 ≪ λ. σ_i times the factor "
+                "is 1/101, not ≈ 1: the factor is ≈ σ_i/λ, the other regime.",
+                Eq(s_i, Rational(1, 10**4)),
+                Eq(l_r, Rational(1, 10**6)),
+            ),
+            claim=EqualOn(s_i * ratio, Rational(1, 101), (Eq(s_i, Rational(1, 10**4)), Eq(l_r, Rational(1, 10**6)))),
+        ),
+        _note(
+            "Counterexample: σ_i ≪ λ, yet the factor is not ≈ σ_i/λ",
+            text(
+                "Take {} and {}: then σ_i/λ = 1/100, so σ_i ≪ λ as worded, but σ_i² = 100λ ≫ λ. The factor divided "
+                "by σ_i/λ is 1/101: the factor is ≈ 1/σ_i (σ_i times it is 100/101), the other regime.",
+                Eq(s_i, Integer(10**4)),
+                Eq(l_r, Integer(10**6)),
+            ),
+            claim=EqualOn((l_r / s_i) * ratio, Rational(1, 101), (Eq(s_i, Integer(10**4)), Eq(l_r, Integer(10**6)))),
+        ),
+        _note(
+            "When the worded comparison is right",
+            text(
+                "For λ = 1 the two comparisons coincide (σ_i ≪ 1 exactly when σ_i² ≪ 1), which is presumably the "
+                "scale the statement has in mind. The reading used here: small singular values, σ_i² ≪ λ, are "
+                "suppressed (factor ≈ σ_i/λ → 0); large ones, σ_i² ≫ λ, are inverted as by least squares (≈ 1/σ_i)."
+            ),
+        ),
+        _answer(
+            text(
+                "Ridge regression is least squares with 1/σ_i replaced by {} in every singular direction (0 for "
+                "σ_i = 0):",
+                FACTOR,
+            ),
+            (
+                Boxed(Equation(W_HAT, SVD_RIDGE)),
+                Relation(Relation(s_i**2, "gg", l_r), "implies", Relation(ratio, "approx", 1 / s_i)),
+                Relation(Relation(s_i**2, "ll", l_r), "implies", Relation(ratio, "approx", s_i / l_r)),
+            ),
+            Equal(RIDGE, SVD_RIDGE, FULL_SVD_RANK),
+        ),
+    )
+    prompt = text(
+        "Perspective 2: the \"hack\" of shifting the singular values. Let {} be the full SVD. Plug it into {} and "
+        "simplify. What happens to the singular values when σ_i ≪ λ? When σ_i ≫ λ?",
+        Equation(X, SVD_X),
+        Equation(w, RIDGE),
+    )
+    return Part("b", prompt, steps)
+
+
+# -- (c) ---------------------------------------------------------------------------------------------------
+
+
+def part_c() -> Part:
+    prior = (2 * pi) ** (-d / Integer(2)) * exp(-SqNorm(w) / 2)
+    likelihood = (2 * pi * lam) ** (-n / Integer(2)) * exp(-SqNorm(RESIDUAL) / (2 * lam))
+    constant = -(n / Integer(2)) * log(2 * pi * lam) - (d / Integer(2)) * log(2 * pi) - log(EVIDENCE)
+    log_posterior = constant - OBJECTIVE / (2 * lam)
+    one_point = NormalPdf(y_i, Entry(MatMul(X, w), i), lam)
+    noise = sqrt(lam) * I_n
+    steps = (
+        _interpretation(
+            text(
+                "Random vectors: the weights {} and the noise {}; the labels {} are random through them; {} is fixed. "
+                "The prior is {}, and given {} the labels are {}. The MAP estimate maximizes the posterior density "
+                "of W at the observed {} over {}.",
+                Element(W_RV, RealSpace(d)),
+                Element(N_RV, RealSpace(n)),
+                Equation(Y_RV, MatAdd(MatMul(X, W_RV), sqrt(lam) * N_RV)),
+                X,
+                Relation(W_RV, "sim", Normal(ZeroMatrix(d, 1), I_d)),
+                Equation(W_RV, w),
+                Equation(Y_RV, MatAdd(MatMul(X, w), sqrt(lam) * N_RV)),
+                y,
+                Element(w, RealSpace(d)),
+            ),
+            claim=Dimensions(
+                (Element(MatMul(X, W_RV), RealSpace(n, 1)), Element(MatAdd(MatMul(X, W_RV), sqrt(lam) * N_RV), RealSpace(n, 1)))
+            ),
+        ),
+        _method(
+            text(
+                "Bayes' rule for densities: {}, where the evidence {} = ∫ p(y | w) p(w) dw is a positive number that "
+                "does not depend on w. Write the prior and the likelihood out from the Gaussian density, take "
+                "logarithms (log is increasing, so the maximizer does not change), separate the terms that do not "
+                "depend on w, and compare what is left with (1).",
+                Equation(Symbol("p(w | y)"), Symbol("p(y | w) p(w) / Z")),
+                EVIDENCE,
+            )
+        ),
+        _note(
+            "Reading of the statement",
+            text(
+                "\"Y = xᵀW + √λ N\" is the model for one data point i: x is the i-th row of X written as a column "
+                "(x_i), and the N_i are i.i.d. 𝒩(0, 1), so at the vector level {}. Two assumptions are implicit and "
+                "used: the noise N is independent of W, and P(W | Y = y) means the posterior density (W is "
+                "continuous). λ plays two roles at once: it is the noise variance here (the prior variance is 1), "
+                "and the regularization weight in (1); in general the ridge weight is the ratio noise variance / "
+                "prior variance.",
+                Relation(N_RV, "sim", Normal(ZeroMatrix(n, 1), I_n)),
+            ),
+        ),
+        _step(
+            "Noise covariance",
+            text(
+                "{} is Gaussian with mean 0 and covariance {}, so given {} the labels are Gaussian with mean {} and "
+                "covariance λI_n:",
+                sqrt(lam) * N_RV,
+                MatMul(noise, I_n, Transpose(noise)),
+                Equation(W_RV, w),
+                MatMul(X, w),
+            ),
+            claim=Equal(MatMul(noise, I_n, Transpose(noise)), lam * I_n, ALGEBRA),
+        ),
+        _step(
+            "Prior density",
+            text(
+                "The density of 𝒩(μ, Σ) in k dimensions is (2π)^(−k/2) det(Σ)^(−1/2) exp(−½(x − μ)ᵀΣ⁻¹(x − μ)). "
+                "For the prior, k = d, μ = 0 and Σ = I_d (det I_d = 1):"
+            ),
+            claim=DensityEqual(NormalPdf(w, ZeroMatrix(d, 1), I_d), prior),
+        ),
+        _step(
+            "Likelihood, one data point at a time",
+            text(
+                "Each label is {} with its own independent noise, so the likelihood is the product of the n scalar "
+                "densities; it equals the 𝒩(Xw, λI_n) density of the whole vector (det(λI_n) = λⁿ):",
+                Relation(y_i, "sim", Normal(Entry(MatMul(X, w), i), lam)),
+            ),
+            claim=DensityEqual(Product(one_point, (i, 1, n)), likelihood, Given((InRange(i, 1, n),))),
+        ),
+        _step(
+            "The same as a vector density",
+            text("Written with the covariance of the step above:"),
+            claim=DensityEqual(NormalPdf(y, MatMul(X, w), lam * I_n), likelihood),
+        ),
+        _step(
+            "Log-posterior",
+            text(
+                "By Bayes' rule the posterior density is likelihood × prior / {}. Its logarithm, with the terms "
+                "free of w collected in the constant {}:",
+                EVIDENCE,
+                Symbol("C"),
+            ),
+            display=(Equation(Symbol("C"), constant),),
+            claim=LogOf(likelihood * prior / EVIDENCE, log_posterior),
+        ),
+        _step(
+            "Only a scaled copy of (1) depends on w",
+            text(
+                "So log p(w | y) = C − (ridge objective)/(2λ). Maximizing it over w is minimizing the ridge "
+                "objective, because the factor 1/(2λ) in front of it is positive:"
+            ),
+            claim=Sign(1 / (2 * l_r), "gt", (l_r > 0,)),
+        ),
+        _answer(
+            text(
+                "The verifier separates the terms free of w itself and checks that the ridge solution is the unique "
+                "maximizer of the log-posterior (gradient zero, Hessian negative definite): the MAP estimate is "
+                "ridge regression."
+            ),
+            (Boxed(Equation(W_HAT, RIDGE)),),
+            Maximizer(log_posterior, w, RIDGE, ALGEBRA),
+        ),
+    )
+    prompt = text(
+        "Perspective 3: MAP estimation. Assume a prior {} and that each observed label is Y = xᵀW + √λ N with N ∼ "
+        "𝒩(0, 1) i.i.d. across data points; at the vector level {}. The features X are not random. Show that (1) "
+        "gives the MAP estimate: the W maximizing P(W | Y = y).",
+        Relation(W_RV, "sim", Normal(ZeroMatrix(d, 1), I_d)),
+        Equation(Y_RV, MatAdd(MatMul(X, W_RV), sqrt(lam) * N_RV)),
+    )
+    return Part("c", prompt, steps)
+
+
+# -- (d) ---------------------------------------------------------------------------------------------------
+
+
+def part_d() -> Part:
+    residual_hat = MatAdd(Y_HAT, -MatMul(X_HAT, w))
+    residual_blocks = BlockMatrix([[RESIDUAL], [-sqrt(lam) * w]])
+    ols = MatMul(Inverse(MatMul(X_HAT.T, X_HAT)), X_HAT.T, Y_HAT)
+    steps = (
+        _interpretation(
+            text(
+                "Fake data: d extra data points, one per feature, with feature vector √λ e_j and label 0. In blocks, "
+                "{} and {}: an ordinary least-squares problem with n + d rows.",
+                Relation(X_HAT, "def", X_HAT_BLOCKS),
+                Relation(Y_HAT, "def", Y_HAT_BLOCKS),
+            ),
+            claim=Dimensions(
+                (
+                    Element(X_HAT_BLOCKS, RealSpace(n + d, d)),
+                    Element(Y_HAT_BLOCKS, RealSpace(n + d, 1)),
+                    Element(MatMul(X_HAT, w), RealSpace(n + d, 1)),
+                )
+            ),
+        ),
+        _method(
+            text(
+                "Block multiplication: the residual of the augmented problem stacks the ridge residual on top of −√λw, "
+                "so its squared norm is the ridge objective; the two problems have the same objective, hence the same "
+                "minimizer. The least-squares formula of problem 3 confirms it."
+            )
+        ),
+        _step(
+            "The augmented residual",
+            text("Block by block (n rows, then d rows):"),
+            claim=Equal(residual_hat, residual_blocks, FAKE_DATA),
+        ),
+        _step(
+            "Same objective",
+            text(
+                "The squared norm of a stacked vector is the sum of the squared norms of its blocks, and "
+                "{}:",
+                Equation(MatMul(Transpose(sqrt(lam) * w), sqrt(lam) * w), lam * MatMul(w.T, w)),
+            ),
+            claim=Equal(MatMul(residual_hat.T, residual_hat), OBJECTIVE_MATRIX, FAKE_DATA),
+        ),
+        _step(
+            "The Gram matrix of the fake data",
+            text("The normal equations of the augmented problem have the ridge coefficient matrix:"),
+            claim=Equal(MatMul(X_HAT.T, X_HAT), GRAM_D, FAKE_DATA),
+        ),
+        _step(
+            "… and the ridge right-hand side",
+            text("The zero labels add nothing:"),
+            claim=Equal(MatMul(X_HAT.T, Y_HAT), MatMul(X.T, y), FAKE_DATA),
+        ),
+        _step(
+            "Full column rank",
+            text(
+                "So {} is positive definite ((a)): the augmented matrix has full column rank for every X — the √λI_d "
+                "block alone has rank d. Least squares on the fake data has a unique solution, the formula of problem 3:",
+                MatMul(X_HAT.T, X_HAT),
+            ),
+            claim=PositiveDefinite(GRAM_D, ALGEBRA),
+        ),
+        _step(
+            "The least-squares formula gives ridge",
+            text("Substituting the two block products:"),
+            claim=Equal(ols, RIDGE, FAKE_DATA),
+        ),
+        _answer(
+            text(
+                "The verifier checks the minimizer of the augmented least-squares objective directly (its Hessian "
+                "{} is positive definite because X̂ has full column rank, shown above):",
+                MatMul(2, X_HAT.T, X_HAT),
+            ),
+            (_ridge_answer(),),
+            Minimizer(SqNorm(residual_hat), w, RIDGE, FAKE_DATA + Given((FullColumnRank(X_HAT),))),
+        ),
+    )
+    prompt = text(
+        "Perspective 4: fake data. Augment the data: {}, {}. Show that the ordinary least squares problem {} has the "
+        "same minimizer as (1).",
+        Relation(Y_HAT, "def", Y_HAT_BLOCKS),
+        Relation(X_HAT, "def", X_HAT_BLOCKS),
+        _argmin(SqNorm(residual_hat)),
+    )
+    return Part("d", prompt, steps)
+
+
+# -- (e) ---------------------------------------------------------------------------------------------------
+
+
+def part_e() -> Part:
+    xi_star = MatMul(1 / sqrt(lam), RESIDUAL)
+    eta_w = BlockMatrix([[w], [xi_star]])
+    # One small wide instance (n = 1, d = 2) for the exact null-space check: with √λ in the entries it is slow.
+    min_norm_given = Given(
+        (FEATURES, FullRowRank(X_CHECK), ShiftAlgebra(X, lam, push_through=True), Shapes.of({n: 1, d: 2}))
+    )
+    steps = (
+        _interpretation(
+            text(
+                "Fake features: n extra features, one per data point. {} is n×(d + n), wide, and the unknown splits as "
+                "{} with {} (the real weights) and {} (one fake weight per data point).",
+                Relation(X_CHECK, "def", X_CHECK_BLOCKS),
+                Equation(eta, ETA_BLOCKS),
+                Element(w, RealSpace(d)),
+                Element(xi, RealSpace(n)),
+            ),
+            claim=Dimensions(
+                (
+                    Element(X_CHECK_BLOCKS, RealSpace(n, d + n)),
+                    Element(ETA_BLOCKS, RealSpace(d + n, 1)),
+                    Element(MatMul(X_CHECK, eta), RealSpace(n, 1)),
+                )
+            ),
+        ),
+        _method(
+            text(
+                "Eliminate the constraint: it determines the fake weights ξ from w, so the constrained problem in η "
+                "is an unconstrained problem in w — and its objective is the ridge objective divided by λ."
+            )
+        ),
+        _step(
+            "The constraint in blocks",
+            text("Block multiplication:"),
+            claim=Equal(MatMul(X_CHECK, ETA_BLOCKS), MatAdd(MatMul(X, w), sqrt(lam) * xi), FAKE_FEATURES),
+        ),
+        _step(
+            "Solve for the fake weights",
+            text(
+                "The constraint reads {}. The coefficient of ξ is √λ I_n, invertible, so for each w it has exactly one "
+                "solution ξ, namely {}; substituting it back satisfies the constraint:",
+                Equation(MatAdd(MatMul(X, w), sqrt(lam) * xi), y),
+                Equation(xi, xi_star),
+            ),
+            claim=Equal(MatAdd(MatMul(X, w), sqrt(lam) * xi_star), y, FAKE_FEATURES),
+        ),
+        _step(
+            "The norm on the constraint set",
+            text(
+                "So the feasible η are exactly {} for w ∈ ℝ^d, and their squared norm is the ridge objective divided "
+                "by λ:",
+                eta_w,
+            ),
+            claim=Chain(
+                (
+                    MatMul(eta_w.T, eta_w),
+                    MatAdd(MatMul(w.T, w), (1 / lam) * MatMul(RESIDUAL.T, RESIDUAL)),
+                    (1 / lam) * OBJECTIVE_MATRIX,
+                ),
+                FAKE_FEATURES,
+            ),
+        ),
+        _step(
+            "Minimize over w",
+            text("Dividing by λ > 0 does not move the minimizer: by (a),"),
+            claim=Minimizer(OBJECTIVE / lam, w, RIDGE, ALGEBRA),
+        ),
+        _step(
+            "The fake features have full row rank",
+            text(
+                "{}, positive definite for every X (the same argument as in (a)), so the minimum-norm problem is "
+                "well posed for every X and y:",
+                Equation(MatMul(X_CHECK, X_CHECK.T), GRAM_N),
+            ),
+            claim=PositiveDefinite(GRAM_N, ALGEBRA),
+        ),
+        _answer(
+            text(
+                "The minimum-norm solution; its first d coordinates are the ridge solution. The verifier checks this "
+                "independently as a minimum-norm claim (feasible, and in the row space of X̌); its algebra uses the "
+                "push-through identity, which (f) proves."
+            ),
+            (Boxed(Equation(ETA_STAR, BlockMatrix([[W_HAT], [MatMul(1 / sqrt(lam), MatAdd(y, -MatMul(X, W_HAT)))]]))),),
+            MinNormSolution(X_CHECK, y, eta, ETA_SOLUTION, min_norm_given),
+        ),
+    )
+    prompt = text(
+        "Perspective 5: fake features. Augment the features instead: {} (n×(d + n), wide). Solve the min-norm problem "
+        "{} subject to {} (2). Show that this is yet another form of ridge regression: the first d coordinates of η* "
+        "are the minimizer of (1).",
+        Relation(X_CHECK, "def", X_CHECK_BLOCKS),
+        Relation(ETA_STAR, "eq", _argmin_eta()),
+        Equation(MatMul(X_CHECK, eta), y),
+    )
+    return Part("e", prompt, steps)
+
+
+def _argmin_eta():
+    from derive.notation import ArgMin
+
+    return ArgMin(SqNorm(eta), eta)
+
+
+# -- (f) ---------------------------------------------------------------------------------------------------
+
+
+def part_f() -> Part:
+    pinv_blocks = BlockMatrix([[MatMul(X.T, Inverse(GRAM_N))], [sqrt(lam) * Inverse(GRAM_N)]])
+    eta_star = MatMul(PINV_CHECK, y)
+    first = MatMul(FIRST_D, eta_star)
+    five = FAKE_DATA + Given((FEATURES, ShiftAlgebra(X, lam, push_through=True)))
+    # An exact example with a known SVD: X = U diag(2, 1) Vᵀ (Cayley U, V), λ = 4 so that √λ = 2.
+    u3 = ImmutableMatrix([[Rational(2, 3), Rational(-1, 3), Rational(2, 3)],
+                          [Rational(2, 3), Rational(2, 3), Rational(-1, 3)],
+                          [Rational(-1, 3), Rational(2, 3), Rational(2, 3)]])
+    v2 = ImmutableMatrix([[Rational(3, 5), Rational(-4, 5)], [Rational(4, 5), Rational(3, 5)]])
+    sig = ImmutableMatrix([[2, 0], [0, 1], [0, 0]])
+    xe = ImmutableMatrix(u3 * sig * v2.T)
+    ye = ImmutableMatrix([1, 2, 3])
+    four = Integer(4)
+    eye2, eye3 = Identity(2), Identity(3)
+    # The augmented matrices written out (√λ = 2): explicit, so that every form evaluates exactly.
+    x_hat = ImmutableMatrix.vstack(xe, 2 * ImmutableMatrix.eye(2))
+    y_hat = ImmutableMatrix.vstack(ye, ImmutableMatrix.zeros(2, 1))
+    x_check = ImmutableMatrix.hstack(xe, 2 * ImmutableMatrix.eye(3))
+    first_two = ImmutableMatrix.hstack(ImmutableMatrix.eye(2), ImmutableMatrix.zeros(2, 3))
+    example = (
+        MatMul(Inverse(MatAdd(MatMul(xe.T, xe), four * eye2)), xe.T, ye),
+        MatMul(v2, Inverse(MatAdd(MatMul(sig.T, sig), four * eye2)), sig.T, u3.T, ye),
+        MatMul(Inverse(MatMul(x_hat.T, x_hat)), x_hat.T, y_hat),
+        MatMul(first_two, x_check.T, Inverse(MatMul(x_check, x_check.T)), ye),
+        MatMul(xe.T, Inverse(MatAdd(MatMul(xe, xe.T), four * eye3)), ye),
+        ImmutableMatrix([Rational(-33, 100), Rational(14, 25)]),
+    )
+    steps = (
+        _interpretation(
+            text(
+                "Apply the wide-matrix formula with {} and z = y. It needs {} invertible. The result must then be shown "
+                "equal to (a)'s form; both are d×1, but one inverts a d×d matrix and the other an n×n one.",
+                Equation(Symbol("A"), X_CHECK),
+                MatMul(X_CHECK, X_CHECK.T),
+            ),
+            claim=Dimensions(
+                (
+                    Element(PINV_CHECK, RealSpace(d + n, n)),
+                    Element(KERNEL, RealSpace(d, 1)),
+                    Element(RIDGE, RealSpace(d, 1)),
+                )
+            ),
+        ),
+        _method(
+            text(
+                "Block multiplication for the pseudo-inverse; then the push-through identity, proved here from "
+                "{} by multiplying with the two inverses (both exist because λ > 0).",
+                Equation(MatMul(X.T, GRAM_N), MatMul(GRAM_D, X.T)),
+            )
+        ),
+        _step(
+            "The Gram matrix of the fake features",
+            text("Block multiplication:"),
+            claim=Equal(MatMul(X_CHECK, X_CHECK.T), GRAM_N, FAKE_FEATURES),
+        ),
+        _step(
+            "It is invertible",
+            text("For every v ≠ 0 in ℝⁿ, vᵀ(XXᵀ + λI)v = ‖Xᵀv‖² + λ‖v‖² > 0:"),
+            claim=PositiveDefinite(GRAM_N, ALGEBRA),
+        ),
+        _step(
+            "The pseudo-inverse, block by block",
+            text("The transpose of a block row is a block column; multiply each block by the inverse:"),
+            claim=Equal(PINV_CHECK, pinv_blocks, FAKE_FEATURES),
+        ),
+        _step(
+            "The first d coordinates",
+            text(
+                "{} picks the first block of η* = X̌†y:",
+                FIRST_D,
+            ),
+            claim=Equal(first, KERNEL, FAKE_FEATURES),
+        ),
+        _step(
+            "Push-through: the key equation",
+            text("Multiply out both sides: each is {}.", MatAdd(MatMul(X.T, X, X.T), lam * X.T)),
+            claim=Equal(MatMul(X.T, GRAM_N), MatMul(GRAM_D, X.T)),
+        ),
+        _step(
+            "The push-through identity",
+            text(
+                "Multiply the key equation by {} on the left and by {} on the right (both inverses exist, (a) and "
+                "above):",
+                Inverse(GRAM_D),
+                Inverse(GRAM_N),
+            ),
+            claim=Cleared(MatMul(Inverse(GRAM_D), X.T), MatMul(X.T, Inverse(GRAM_N)), GRAM_D, GRAM_N, ALGEBRA),
+        ),
+        _step(
+            "Checked on several tall and wide shapes",
+            text(
+                "Independently of the proof, the two forms agree exactly on tall, square and wide X with symbolic "
+                "entries:"
+            ),
+            claim=Equal(KERNEL, RIDGE, Given((Shapes.of({n: 3, d: 1}, {n: 2, d: 2}, {n: 1, d: 3}),))),
+        ),
+        _step(
+            "The five perspectives agree",
+            text(
+                "Least squares on the fake data (d), the optimization and MAP form (a), (c), the first d coordinates "
+                "of the min-norm solution with fake features (e), (f), and the form just derived — the same vector "
+                "(the SVD form of (b) was proved equal to (a)'s there):"
+            ),
+            claim=Chain(
+                (
+                    MatMul(Inverse(MatMul(X_HAT.T, X_HAT)), X_HAT.T, Y_HAT),
+                    RIDGE,
+                    first,
+                    KERNEL,
+                ),
+                five,
+            ),
+        ),
+        _step(
+            "A worked example",
+            text(
+                "Exact numbers: X = U diag(2, 1) Vᵀ with the rational orthogonal U, V below, y = (1, 2, 3), λ = 4 (so "
+                "√λ = 2). The five forms — (a), (b), (d), (e)/(f), and the form above — evaluated exactly:"
+            ),
+            display=(Equation(Symbol("U"), u3), Equation(Symbol("V"), v2)),
+            claim=Chain(example),
+        ),
+        _note(
+            "Which form to use",
+            text(
+                "(XᵀX + λI_d)⁻¹ is d×d and Xᵀ(XXᵀ + λI_n)⁻¹ needs an n×n inverse: the first is cheaper with many data "
+                "points (n > d), the second with many features (d > n). The second also shows ŵ = Xᵀα with "
+                "α = (XXᵀ + λI)⁻¹y: the solution is a combination of the data points (the kernel form)."
+            ),
+        ),
+        _answer(
+            text("Ridge regression in both forms, equal by the push-through identity:"),
+            (Boxed(Equation(W_HAT, KERNEL)), Equation(KERNEL, RIDGE)),
+            Cleared(KERNEL, RIDGE, GRAM_D, None, ALGEBRA),
+        ),
+    )
+    prompt = text(
+        "We know that the min-norm solution of a wide system Aη = z is η* = A†z with {}. Use this on (2) to show that "
+        "ridge regression also has the form {}, and show that this equals {}.",
+        Equation(Symbol("A^dagger"), MatMul(Symbol("A").T if False else MatrixSymbol("A", n, d + n).T,
+                                             Inverse(MatMul(MatrixSymbol("A", n, d + n), MatrixSymbol("A", n, d + n).T)))),
+        Equation(W_HAT, KERNEL),
+        RIDGE,
+    )
+    return Part("f", prompt, steps)
+
+
+# -- (g) ---------------------------------------------------------------------------------------------------
+
+SPECTRAL = Given((SIGMA_MODEL, *ORTHOGONAL, Diagonal(D), ShiftAlgebra(X, lam, (U, V), symmetric=(D,)), RANK_SIZES))
+
+
+def part_g() -> Part:
+    scaled = MatMul(1 / lam, Inverse(MatAdd(I_d, MatMul(1 / lam, X.T, X))))
+    coordinates = MatMul(FACTOR_BLOCKS, U.T, y)
+    ratio = s_i / (s_i**2 + l_r)
+    steps = (
+        _interpretation(
+            text(
+                "{} is a function of λ ∈ (0, ∞) with values in {}, defined for every X (no rank assumption). The "
+                "question is its limit as λ → ∞, and how fast it gets there.",
+                Equation(W_HAT, RIDGE),
+                RealSpace(d),
+            ),
+            claim=Dimensions((Element(RIDGE, RealSpace(d, 1)), Element(lam * RIDGE, RealSpace(d, 1)))),
+        ),
+        _method(
+            text(
+                "Take λ out of the inverse, so that what is left is continuous at 1/λ = 0; the verifier then takes "
+                "the limit by continuity (with μ = 1/λ → 0⁺). Per singular direction, the factor of (b) tends to 0."
+            )
+        ),
+        _step(
+            "Take λ out of the inverse",
+            text("Multiplying out by {}:", GRAM_D),
+            claim=Cleared(Inverse(GRAM_D), scaled, GRAM_D, None, ALGEBRA),
+        ),
+        _step(
+            "λŵ tends to Xᵀy",
+            text(
+                "So {} tends to {} times {}: for large λ, {} (the direction of the gradient of ‖y − Xw‖² at w = 0, "
+                "scaled down by λ):",
+                lam * RIDGE,
+                Inverse(I_d),
+                MatMul(X.T, y),
+                Relation(W_HAT, "approx", MatMul(1 / lam, X.T, y)),
+            ),
+            claim=MatrixLimit(lam * RIDGE, lam, oo, MatMul(X.T, y), ALGEBRA),
+        ),
+        _step(
+            "Per singular direction",
+            text("The factor of (b) tends to 0 for every σ_i, like σ_i/λ:"),
+            claim=LimitIs(lam * FACTOR, lam, oo, sigma),
+        ),
+        _step(
+            "Monotone shrinkage",
+            text(
+                "It decreases in λ for every σ_i > 0, so each coordinate of {} (ŵ in the basis of right singular "
+                "vectors) shrinks in magnitude as λ grows:",
+                MatMul(V.T, W_HAT),
+            ),
+            claim=Sign(-ratio / (s_i**2 + l_r), "lt", (s_i > 0, l_r > 0)),
+            display=(Equation(Symbol("d/dλ (σ_i/(σ_i² + λ))"), -ratio / (s_i**2 + l_r)),),
+        ),
+        _step(
+            "The norm shrinks too",
+            text(
+                "V is orthogonal, so {} has the norm of its coordinates {}; each coordinate shrinks, hence so does "
+                "the norm of ŵ:",
+                W_HAT,
+                coordinates,
+            ),
+            claim=Equal(
+                MatMul(SVD_RIDGE.T, SVD_RIDGE),
+                MatMul(coordinates.T, coordinates),
+                Given((SIGMA_MODEL, *ORTHOGONAL, Diagonal(D), RANK_SIZES)),
+            ),
+        ),
+        _answer(
+            text(
+                "The ridge solution shrinks to zero as λ → ∞ (hence \"shrinkage\"), like {}:",
+                MatMul(1 / lam, X.T, y),
+            ),
+            (Boxed(Equation(_limit(RIDGE, oo), ZeroMatrix(d, 1))),),
+            MatrixLimit(RIDGE, lam, oo, ZeroMatrix(d, 1), ALGEBRA),
+        ),
+    )
+    prompt = text(
+        "What happens to {} as λ → ∞? (This is why ridge regression is called shrinkage.)",
+        Equation(Symbol("w_r"), RIDGE),
+    )
+    return Part("g", prompt, steps)
+
+
+def _limit(expr, point):
+    from derive.limits import LimitOf
+
+    return LimitOf(expr, lam, point, "" if point is oo else "+")
+
+
+# -- (h) ---------------------------------------------------------------------------------------------------
+
+
+def part_h() -> Part:
+    ls = MatMul(Inverse(MatMul(X.T, X)), X.T, y)
+    min_norm = MatMul(X.T, Inverse(MatMul(X, X.T)), y)
+    pinv_solution = MatMul(V, PINV_BLOCKS, U.T, y)
+    xe = ImmutableMatrix([[1, 2], [2, 4], [3, 6]])
+    ye = ImmutableMatrix([1, 0, 1])
+    ridge_e = MatMul(Inverse(MatAdd(MatMul(xe.T, xe), lam * Identity(2))), xe.T, ye)
+    steps = (
+        _interpretation(
+            text(
+                "λ → 0⁺ (λ stays positive, so the limit is one-sided). At λ = 0 the formula would need {}, which "
+                "exists only when X has full column rank d — possible only for a tall (or square) X. A wide X "
+                "(n < d) has rank at most n < d, so {} is singular and the limit needs another route.",
+                Inverse(MatMul(X.T, X)),
+                MatMul(X.T, X),
+            ),
+            claim=Dimensions((Element(MatMul(X.T, X), RealSpace(d, d)), Element(MatMul(X, X.T), RealSpace(n, n)))),
+        ),
+        _method(
+            text(
+                "Continuity: where the matrix to be inverted stays invertible at λ = 0, the limit is the value there. "
+                "For a wide X use the form of (f), whose inverse is n×n. In general use the SVD: each factor "
+                "σ_i/(σ_i² + λ) tends to 1/σ_i, and the zero singular values keep the factor 0."
+            )
+        ),
+        _step(
+            "Per singular direction",
+            text("For σ_i > 0 the factor of (b) tends to the least-squares factor:"),
+            claim=LimitIs(FACTOR, lam, Integer(0), 1 / sigma),
+        ),
+        _step(
+            "Tall X of full column rank",
+            text(
+                "Assume {} (so n ≥ d). Then {} is invertible (positive definite) and the limit is the value at λ = 0:",
+                FullColumnRank(X).statement(),
+                MatMul(X.T, X),
+            ),
+            claim=MatrixLimit(RIDGE, lam, Integer(0), ls, TALL),
+        ),
+        _step(
+            "… the least-squares solution",
+            text("That is the unique minimizer of {} (problem 3(a)), checked again here:", SqNorm(RESIDUAL)),
+            claim=Minimizer(SqNorm(RESIDUAL), w, ls, TALL),
+        ),
+        _step(
+            "Wide X: the other form",
+            text("For every λ > 0 the solution is also {} ((f)):", KERNEL),
+            claim=Equal(RIDGE, KERNEL, ALGEBRA_PT),
+        ),
+        _step(
+            "Wide X of full row rank",
+            text(
+                "Assume {} (so n ≤ d). Then {} is invertible and the n×n inverse is continuous at λ = 0:",
+                FullRowRank(X).statement(),
+                MatMul(X, X.T),
+            ),
+            claim=MatrixLimit(KERNEL, lam, Integer(0), min_norm, WIDE),
+        ),
+        _step(
+            "… the minimum-norm solution",
+            text(
+                "That is the minimum-norm solution of Xw = y (problem 3(d)): among the infinitely many exact fits, "
+                "ridge with a vanishing penalty picks the shortest one:"
+            ),
+            claim=MinNormSolution(X, y, w, min_norm, WIDE),
+        ),
+        _note(
+            "Why the first form has a limit anyway",
+            text(
+                "For a wide X, (XᵀX + λI)⁻¹ itself blows up as λ → 0 (XᵀX is singular), but its product with Xᵀ "
+                "does not: the two forms are equal for every λ > 0, and the second one is continuous at 0."
+            ),
+        ),
+        _step(
+            "Any X: the pseudo-inverse",
+            text(
+                "Without a rank assumption use the SVD of (b), Σ in blocks with r = rank X. Every factor "
+                "σ_i/(σ_i² + λ) tends to 1/σ_i and the zero block stays zero, so the limit is {} with the "
+                "Moore–Penrose pseudo-inverse {} (1/σ_i for the nonzero σ_i, 0 elsewhere):",
+                pinv_solution,
+                Relation(Symbol("X^+"), "def", MatMul(V, PINV_BLOCKS, U.T)),
+            ),
+            claim=MatrixLimit(SVD_RIDGE, lam, Integer(0), pinv_solution, SPECTRAL),
+        ),
+        _step(
+            "Worked example: a rank-deficient tall X",
+            text(
+                "{} has rank 1 (the second column is twice the first), so {} is singular and the least-squares "
+                "formula fails:",
+                Equation(Symbol("X_0"), xe),
+                MatMul(xe.T, xe),
+            ),
+            claim=Singular(MatMul(xe.T, xe)),
+        ),
+        _step(
+            "… its limit",
+            text(
+                "With {}, the entries of the ridge solution are rational functions of λ; their exact limits give "
+                "{}, the pseudo-inverse solution (X_0 = abᵀ with a = (1, 2, 3), b = (1, 2), so "
+                "X_0⁺ = baᵀ/(‖a‖²‖b‖²) = baᵀ/70, and X_0⁺y = b·4/70):",
+                Equation(Symbol("y_0"), ye),
+                ImmutableMatrix([Rational(2, 35), Rational(4, 35)]),
+            ),
+            claim=MatrixLimit(ridge_e, lam, Integer(0), ImmutableMatrix([Rational(2, 35), Rational(4, 35)])),
+        ),
+        _answer(
+            text(
+                "As λ → 0⁺ ridge regression tends to the pseudo-inverse solution, the minimum-norm least-squares "
+                "solution. Tall X of full column rank: ordinary least squares. Wide X of full row rank: the "
+                "minimum-norm exact fit."
+            ),
+            (
+                Boxed(Equation(_limit(W_HAT, Integer(0)), pinv_solution)),
+                Relation(Equation(Rank(X), d), "implies", Equation(_limit(W_HAT, Integer(0)), ls)),
+                Relation(Equation(Rank(X), n), "implies", Equation(_limit(W_HAT, Integer(0)), min_norm)),
+            ),
+            MatrixLimit(SVD_RIDGE, lam, Integer(0), pinv_solution, SPECTRAL),
+        ),
+    )
+    prompt = text(
+        "What happens as λ → 0? Consider both the wide (underdetermined) and the tall (overdetermined) X."
+    )
+    return Part("h", prompt, steps)
+
+
+# -- the problem --------------------------------------------------------------------------------------------
+
+
+def build() -> Problem:
+    """Problem 4 of cs182-hw0, parts (a)–(h), ready for verification."""
+    statement = text(
+        "Throughout, {}, {}, {}. Ridge regression and five ways of seeing it: optimization, shifted singular "
+        "values, MAP estimation, fake data, fake features.",
+        Element(X, RealSpace(n, d)),
+        Element(y, RealSpace(n)),
+        Relation(lam, "gt", Integer(0)),
+    )
+    return Problem(
+        set_id="cs182-hw0",
+        id="q4",
+        title="The five interpretations of ridge regression",
+        statement=statement,
+        parts=(part_a(), part_b(), part_c(), part_d(), part_e(), part_f(), part_g(), part_h()),
+        symbols=SYMBOLS,
+    )
+
+
+__all__ = ["build"]
