@@ -263,3 +263,25 @@ def test_markdown_prose_reaches_the_page_as_written(prose):
     assert rendered.startswith("<p>") and rendered.endswith("</p>")
     assert "<script>" not in rendered
     assert html_module.unescape(rendered[3:-4]) == prose
+
+
+def test_home_links_every_pdf(site):
+    home = parse((site / "index.html").read_text(encoding="utf-8"))
+    for pdf in output_dir().glob("*/*.pdf"):
+        assert any(link.endswith(f"{pdf.parent.name}/{pdf.name}") for link in home.links), f"home does not link {pdf.name}"
+
+
+def test_a_partial_build_without_set_index_still_makes_a_site(tmp_path):
+    problems = sorted(p for p in output_dir().glob("*/*.md") if p.name != "index.md")
+    assert problems, "no problem pages in output/"
+    source = tmp_path / "out" / "some-set"
+    source.mkdir(parents=True)
+    shutil.copy(problems[0], source / problems[0].name)
+    if (problems[0].parent / "figures").is_dir():
+        shutil.copytree(problems[0].parent / "figures", source / "figures")
+    try:
+        site = build_site(tmp_path / "out", tmp_path / "site")
+    except ToolMissingError as exc:
+        unavailable(str(exc))
+    page = parse((site / "some-set" / problems[0].with_suffix(".html").name).read_text(encoding="utf-8"))
+    assert page.math and "some-set" in " ".join(page.text)
