@@ -41,6 +41,7 @@ from sympy import (
     Basic,
     BlockMatrix,
     Determinant,
+    Dummy,
     Expr,
     Identity,
     ImmutableMatrix,
@@ -52,11 +53,13 @@ from sympy import (
     Matrix,
     MatrixBase,
     Mul,
+    Pow,
     Rational,
     Symbol,
     Transpose,
     ZeroMatrix,
     simplify,
+    sqrt,
     sstr,
     sympify,
 )
@@ -262,6 +265,20 @@ def exact_value(expr: Basic) -> ImmutableMatrix | None:
 
     if not isinstance(expr, MatrixExpr) or expr.atoms(MatrixSymbol):
         return None
+    halves = {
+        p.base
+        for p in expr.atoms(Pow)
+        if p.base.is_Symbol and p.base.is_positive and p.exp.is_Rational and p.exp.q == 2
+    }
+    if halves:
+        # √λ (a block √λ·I of an augmented matrix): evaluate over a root t with t² = λ, then put √λ back.
+        roots = {b: Dummy(f"sqrt_{b}", positive=True) for b in halves}
+        inner = expr.replace(
+            lambda e: isinstance(e, Pow) and e.base in roots and e.exp.is_Rational and e.exp.q == 2,
+            lambda e: roots[e.base] ** (e.exp * 2),
+        ).xreplace({b: t**2 for b, t in roots.items()})
+        value = exact_value(inner)
+        return None if value is None else ImmutableMatrix(value.xreplace({t: sqrt(b) for b, t in roots.items()}))
     gens = sorted((s for s in expr.free_symbols if isinstance(s, Symbol)), key=sstr)
     field_ = QQ.frac_field(*gens) if gens else QQ
 

@@ -68,9 +68,14 @@ def shape_choices(given: Given, sizes: list[Symbol]) -> list[dict[Symbol, int]]:
     return [g for g in grid if all(f.admits(g) for f in given.facts)]
 
 
-def _matrix_instance(m: MatrixSymbol, facts: tuple[Fact, ...]) -> ImmutableMatrix:
+def _matrix_instance(
+    m: MatrixSymbol, facts: tuple[Fact, ...], dims: Mapping[Symbol, int] | None = None
+) -> ImmutableMatrix:
     for fact in facts:
-        built = fact.instance(m)
+        # A fact may need the chosen sizes themselves (a matrix defined by blocks of size n and d,
+        # whose own shape (n + d)×1 does not tell n and d apart): it then defines ``instance_at``.
+        at = getattr(fact, "instance_at", None)
+        built = at(m, dims) if at is not None and dims is not None else fact.instance(m)
         if built is not None:
             return built
     rows, cols = (int(d) for d in m.shape)
@@ -107,7 +112,7 @@ def instantiate(
     symbols: set[MatrixSymbol] = set(expr.atoms(MatrixSymbol))
     for other in alongside:
         symbols |= expand_entries(other).subs(sizes).atoms(MatrixSymbol)
-    instances = {m: _matrix_instance(m, given.facts) for m in symbols}
+    instances = {m: _matrix_instance(m, given.facts, dims) for m in symbols}
     by_name = {m.name: inst for m, inst in instances.items()}
     replaced = expr.xreplace(instances)
     # Pure matrix algebra over explicit matrices: exact and fast in a fraction field.

@@ -8,6 +8,7 @@ SET = SetSpec(
     problems=(
         ("q2", "derive.problems.cs182_hw0.q2"),
         ("q3", "derive.problems.cs182_hw0.q3"),
+        ("q4", "derive.problems.cs182_hw0.q4"),
         ("q5", "derive.problems.cs182_hw0.q5"),
     ),
 )
