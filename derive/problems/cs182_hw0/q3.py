@@ -49,7 +49,7 @@ from derive.linalg import (
     Wide,
 )
 from derive.model import Kind, Part, Problem, Step, text
-from derive.notation import Boxed, Diag, Element, Equation, RealSpace, Relation
+from derive.notation import ArgMin, Boxed, Diag, Element, EqChain, Equation, RealSpace, Relation
 from derive.ops import Jacobian, SqNorm
 
 # -- symbols -----------------------------------------------------------------------------------
@@ -281,7 +281,7 @@ def part_a() -> Part:
             Kind.ANSWER,
             "Answer",
             text("The unique minimizer (assuming rank X = n):"),
-            display=(Boxed(Equation(W_STAR, LS)),),
+            display=(Boxed(EqChain(W_STAR, ArgMin(OBJECTIVE, w), LS)),),
             claim=Minimizer(OBJECTIVE, w, LS, TALL),
         ),
     )
@@ -521,7 +521,7 @@ def part_b() -> Part:
             Kind.ANSWER,
             "Answer",
             text("The least-squares solution, with the verifier checking again that it minimizes the objective:"),
-            display=(Boxed(Equation(W_STAR, PINV_SOLUTION)),),
+            display=(Boxed(EqChain(W_STAR, ArgMin(OBJECTIVE, w), PINV_SOLUTION)),),
             claim=Minimizer(OBJECTIVE, w, PINV_SOLUTION, given),
         ),
     )
@@ -760,7 +760,7 @@ def part_d() -> Part:
                 SqNorm(W_STAR),
                 SqNorm(v),
             ),
-            display=(Boxed(Equation(W_STAR, MIN_NORM)),),
+            display=(Boxed(EqChain(W_STAR, ArgMin(SqNorm(w), w, Equation(MatMul(X, w), y)), MIN_NORM)),),
             claim=MinNormSolution(X, y, w, MIN_NORM, WIDE),
         ),
     )
@@ -861,7 +861,7 @@ def part_e() -> Part:
             Kind.ANSWER,
             "Answer",
             text("The minimum-norm solution, checked again as such by the verifier:"),
-            display=(Boxed(Equation(W_STAR, PINV_SOLUTION)),),
+            display=(Boxed(EqChain(W_STAR, ArgMin(SqNorm(w), w, Equation(MatMul(X, w), y)), PINV_SOLUTION)),),
             claim=MinNormSolution(X, y, w, PINV_SOLUTION, given),
         ),
     )
