@@ -10,7 +10,9 @@ Four groups, each usable on its own:
   message. :func:`mul` and :func:`inv` build products and inverses after checking.
 * **Exact instances** — :func:`orthogonal_matrix` (the Cayley transform of a seeded
   rational skew-symmetric matrix, exactly orthogonal), :func:`singular_value` (the
-  positive symbol σ_i shared by every instance), :func:`rectangular_diagonal`.
+  positive symbol σ_i shared by every instance), :func:`rectangular_diagonal`, and
+  :func:`exact_value`, which evaluates a matrix expression over explicit matrices in a
+  fraction field (what makes checks on symbolic instances fast).
 * **Facts** a claim is made under (see :class:`derive.claims.Fact`):
   :class:`Orthogonal`, :class:`SVD` (the full SVD with an exact block model of Σ and
   Σ†), :class:`FullColumnRank`, :class:`FullRowRank`, :class:`Tall`, :class:`Wide`,
@@ -21,8 +23,18 @@ Four groups, each usable on its own:
   the standard reasons a matrix is positive definite / invertible (a Gram matrix of a
   full-rank factor, a positive multiple of the identity, sums, products); the claims
   :class:`Minimizer`, :class:`MinNormSolution`, :class:`UniqueSolution`,
-  :class:`Invertible` and :class:`Singular` state optimization and invertibility
-  results. Their checkers live in :mod:`derive.verify.linalg_checks`.
+  :class:`Invertible`, :class:`Singular`, :class:`PositiveDefinite` and
+  :class:`Dimensions` state optimization, invertibility and shape results. Their
+  checkers live in :mod:`derive.verify.linalg_checks`.
+
+A typical use (problem 3 builds every part this way)::
+
+    X = MatrixSymbol("X", m, n); w = MatrixSymbol("w", n, 1); y = MatrixSymbol("y", m, 1)
+    TALL = Given((Tall(X), FullColumnRank(X)))
+    Minimizer(SqNorm(X * w - y), w, (X.T * X).I * X.T * y, TALL)        # proved
+    svd = SVD(X, U, Sigma, V, MatrixSymbol("D", n, n), Sigma_dagger)     # tall: D is n×n
+    Equal((X.T * X).I * X.T * y, V * Sigma_dagger * U.T * y, Given((svd,)) + TALL)  # proved
+    SVD(..., instances_only=True) with a Shapes fact: checked on the listed shapes only.
 
 Conventions: sizes are positive integer symbols (``Symbol("m", integer=True,
 positive=True)``); vectors are columns (``MatrixSymbol("w", n, 1)``); derivatives are
