@@ -67,6 +67,7 @@ def _claims(s):
         "wrong shape of derivative": (HasShape(Jacobian(s.x.T * s.A * s.x, s.x), s.n, Integer(1)), Status.REFUTED),
         "rational arithmetic": (Unequal(Rational(1, 3) + Rational(1, 6), Rational(1, 3)), Status.PROVED),
         "rational arithmetic, actually equal": (Unequal(Rational(1, 3) + Rational(1, 6), Rational(1, 2)), Status.REFUTED),
+        "unequal across shapes is ill-typed": (Unequal(ImmutableMatrix([[1, 2]]), ImmutableMatrix([[1], [2]])), Status.REFUTED),
         "concrete matrices unequal": (
             Unequal(ImmutableMatrix([[1, 2]]) * ImmutableMatrix([[1], [1]]), ImmutableMatrix([[3]])),
             Status.REFUTED,
@@ -90,7 +91,7 @@ NAMES = [
     "entry of row vector", "entry of row vector, transposed matrix", "squared norm definition",
     "scalar identity", "scalar identity, dropped term", "radical identity", "shape mismatch",
     "shape of derivative", "wrong shape of derivative", "rational arithmetic",
-    "rational arithmetic, actually equal", "concrete matrices unequal",
+    "rational arithmetic, actually equal", "unequal across shapes is ill-typed", "concrete matrices unequal",
 ]
 
 

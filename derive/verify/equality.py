@@ -262,6 +262,13 @@ def _unique(items: Iterable[str]) -> list[str]:
 @checks(Unequal)
 def check_unequal(claim: Unequal) -> Verdict:
     """lhs ≠ rhs, decided exactly (both sides must be free of unknowns or sized instances)."""
+    if not _same_shape(claim.lhs, claim.rhs):
+        # Objects of different shapes are not comparable: the claim is ill-typed, not true.
+        return Verdict(
+            Status.REFUTED,
+            "shapes",
+            f"left side is {_fmt_shape(claim.lhs)} but right side is {_fmt_shape(claim.rhs)}: not comparable",
+        )
     verdict = decide_equal(claim.lhs, claim.rhs, claim.given)
     if verdict.status is Status.REFUTED:
         return Verdict(Status.PROVED, "exact arithmetic", verdict.detail)
