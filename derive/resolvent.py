@@ -122,7 +122,15 @@ class Defines(Fact):
             raise ValueError(f"{self.symbol} is {self.symbol.shape} but its definition is {shape}")
 
     def rewrite(self, expr: Basic) -> Basic:
-        return expr.xreplace({self.symbol: self.value})
+        out = expr.xreplace({self.symbol: self.value})
+        if out != expr and isinstance(out, MatrixExpr) and not out.atoms(MatrixSymbol):
+            # Only explicit matrices left (a worked example): evaluate exactly, now.
+            from derive.linalg import exact_value
+
+            value = exact_value(out)
+            if value is not None:
+                return value
+        return out
 
     def instance(self, matrix: MatrixSymbol) -> ImmutableMatrix | None:
         return self.instance_at(matrix, None)

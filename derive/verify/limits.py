@@ -44,7 +44,7 @@ from derive.claims import Given
 from derive.limits import LimitIs, MatrixLimit
 from derive.linalg import exact_value, invertible
 from derive.model import Status, Verdict
-from derive.resolvent import Diagonal, NotDiagonal, diagonal_entry
+from derive.resolvent import Defines, Diagonal, NotDiagonal, diagonal_entry
 from derive.verify import checks
 from derive.verify.equality import decide_equal
 from derive.verify.instances import instantiate, sample_point, shape_choices, size_symbols
@@ -257,7 +257,15 @@ def continuous_value(expr: Basic, var: Symbol, point: Basic, given: Given, reaso
 def _limit_by_continuity(claim: MatrixLimit) -> tuple[Basic, str] | str:
     """(value at the point, how) or the reason continuity could not be shown."""
     var, point = claim.var, claim.point
-    forms = [claim.expr]
+    # Definitions first: a named matrix (F := …) may depend on the variable through its definition.
+    unfolded = claim.expr
+    for _ in range(8):
+        before = unfolded
+        for fact in claim.given.of_type(Defines):
+            unfolded = fact.rewrite(unfolded)
+        if unfolded == before:
+            break
+    forms = [unfolded]
     normal = claim.expr
     for fact in claim.given.facts:
         normal = fact.rewrite(normal)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from sympy import (
     BlockMatrix,
+    Derivative,
     Eq,
     Identity,
     ImmutableMatrix,
@@ -66,7 +67,7 @@ from derive.linalg import (
     Wide,
 )
 from derive.model import Kind, Part, Problem, Step, text
-from derive.notation import Boxed, Diag, Element, Equation, Rank, RealSpace, Relation
+from derive.notation import Boxed, Diag, Element, Equation, Rank, RealSpace, Relation, Words
 from derive.ops import Entry, Jacobian, SqNorm
 from derive.resolvent import Cleared, Defines, Diagonal, DiagonalForm, ShiftAlgebra
 
@@ -87,7 +88,13 @@ U = MatrixSymbol("U", n, n)
 V = MatrixSymbol("V", d, d)
 S = MatrixSymbol("Sigma", n, d)
 D = MatrixSymbol("D", r, r)  # diag(σ_1, …, σ_r), the nonzero singular values
-sigma = Symbol("sigma", positive=True)  # a nonzero singular value σ_i, as a scalar
+sigma = Symbol("sigma", positive=True)  # a nonzero singular value, as the variable of f(σ)
+SIGMA_I = Symbol("sigma_i", positive=True)  # the same, named σ_i where a particular direction is meant
+F_LAM = MatrixSymbol("F", d, n)  # (ΣᵀΣ + λI)⁻¹Σᵀ, the ridge counterpart of Σ⁺
+S_PLUS = MatrixSymbol("Sigma_plus", d, n)  # Σ⁺: 1/σ_i for the nonzero σ_i, 0 elsewhere
+X_PLUS = MatrixSymbol("X_plus", d, n)
+A_DAGGER = MatrixSymbol("A_dagger", d + n, n)
+W_R = MatrixSymbol("w_r", d, 1)
 
 # (c): random vectors and the evidence p_Y(y)
 W_RV = MatrixSymbol("W", d, 1)
@@ -125,6 +132,11 @@ SYMBOLS = {
     eta: r"\boldsymbol{\eta}",
     xi: r"\boldsymbol{\xi}",
     ETA_STAR: r"\boldsymbol{\eta}^{*}",
+    F_LAM: r"F_{\lambda}",
+    S_PLUS: r"\Sigma^{+}",
+    X_PLUS: r"X^{+}",
+    A_DAGGER: r"A^{\dagger}",
+    W_R: r"\hat{\mathbf{w}}_{r}",
 }
 
 # -- expressions shared by the parts -----------------------------------------------------------------
@@ -137,13 +149,15 @@ RESIDUAL = MatAdd(y, -MatMul(X, w))
 OBJECTIVE = SqNorm(RESIDUAL) + lam * SqNorm(w)  # the ridge objective (1)
 OBJECTIVE_MATRIX = MatAdd(MatMul(RESIDUAL.T, RESIDUAL), lam * MatMul(w.T, w))
 FACTOR = sigma / (sigma**2 + lam)  # what ridge puts in place of 1/σ_i
+FACTOR_I = SIGMA_I / (SIGMA_I**2 + lam)
 
 SVD_X = MatMul(U, S, V.T)
 SIGMA_BLOCKS = BlockMatrix([[D, ZeroMatrix(r, d - r)], [ZeroMatrix(n - r, r), ZeroMatrix(n - r, d - r)]])
 FACTOR_D = MatMul(Inverse(MatAdd(MatPow(D, 2), lam * I_r)), D)  # (D² + λI)⁻¹D
 FACTOR_BLOCKS = BlockMatrix([[FACTOR_D, ZeroMatrix(r, n - r)], [ZeroMatrix(d - r, r), ZeroMatrix(d - r, n - r)]])
 PINV_BLOCKS = BlockMatrix([[Inverse(D), ZeroMatrix(r, n - r)], [ZeroMatrix(d - r, r), ZeroMatrix(d - r, n - r)]])
-SVD_RIDGE = MatMul(V, FACTOR_BLOCKS, U.T, y)
+SVD_RIDGE = MatMul(V, F_LAM, U.T, y)
+PINV_SOLUTION = MatMul(V, S_PLUS, U.T, y)
 
 X_HAT_BLOCKS = BlockMatrix([[X], [sqrt(lam) * I_d]])
 Y_HAT_BLOCKS = BlockMatrix([[y], [ZeroMatrix(d, 1)]])
@@ -164,11 +178,14 @@ ANY_SVD = Given((Defines(X, SVD_X, ORTHOGONAL), *ORTHOGONAL, ShiftAlgebra(X, lam
 # The block model of Σ with rank r; instances take r = min(n, d) − 1 (a rank-deficient X).
 RANK_SIZES = Shapes.of({n: 2, d: 2, r: 1}, {n: 3, d: 2, r: 1}, {n: 2, d: 3, r: 1}, {n: 3, d: 3, r: 2})
 SIGMA_MODEL = Defines(S, SIGMA_BLOCKS, (Diagonal(D),), ((r, Min(n, d) - 1),))
+FACTOR_DEF = Defines(F_LAM, FACTOR_BLOCKS, (Diagonal(D),), ((r, Min(n, d) - 1),))
+PLUS_DEF = Defines(S_PLUS, PINV_BLOCKS, (Diagonal(D),), ((r, Min(n, d) - 1),))
 RANK_MODEL = Given((SIGMA_MODEL, Diagonal(D), ShiftAlgebra(X, lam, symmetric=(D,)), RANK_SIZES))
 FULL_SVD_RANK = Given(
     (
         Defines(X, SVD_X, (*ORTHOGONAL, SIGMA_MODEL)),
         SIGMA_MODEL,
+        FACTOR_DEF,
         *ORTHOGONAL,
         Diagonal(D),
         ShiftAlgebra(X, lam, (U, V), symmetric=(D,)),
@@ -454,10 +471,11 @@ def part_b() -> Part:
         _step(
             "The factor in blocks",
             text(
-                "Inverting block by block and multiplying by {} (d×n), the matrix that maps {} to {} is:",
+                "Inverting block by block and multiplying by {} (d×n) gives the matrix that maps {} to {}; call it {}:",
                 S.T,
                 MatMul(U.T, y),
                 MatMul(V.T, W_HAT),
+                F_LAM,
             ),
             claim=Equal(MatMul(Inverse(MatAdd(MatMul(S.T, S), lam * I_d)), S.T), FACTOR_BLOCKS, RANK_MODEL),
         ),
@@ -472,12 +490,13 @@ def part_b() -> Part:
         _step(
             "Compare with least squares",
             text(
-                "Least squares (problem 3) uses Σ† instead, whose top-left block is {} (1/σ_i per direction). Ridge "
-                "replaces 1/σ_i by {}: the least-squares factor times {}, a number strictly between 0 and 1. Every "
-                "direction is shrunk, and the smaller σ_i, the more:",
+                "Least squares (problem 3) uses the pseudo-inverse {} instead, whose top-left block is {} (1/σ_i per "
+                "direction). Ridge replaces 1/σ_i by {}: the least-squares factor times {}, a number strictly "
+                "between 0 and 1. Every direction is shrunk, and the smaller σ_i, the more:",
+                S_PLUS,
                 Inverse(D),
-                FACTOR,
-                sigma**2 / (sigma**2 + lam),
+                FACTOR_I,
+                SIGMA_I**2 / (SIGMA_I**2 + lam),
             ),
             claim=DiagonalForm(Inverse(D), D, sigma, 1 / sigma),
         ),
@@ -489,35 +508,44 @@ def part_b() -> Part:
         _step(
             "When σ_i² ≫ λ: the factor is ≈ 1/σ_i",
             text(
-                "Exactly, {}; the relative gap to 1/σ_i is {}, which is smaller than {}. So when λ/σ_i² is small "
-                "the direction is treated as by least squares (factor ≈ 1/σ_i):",
-                Equation(s_i * ratio, 1 - l_r / (s_i**2 + l_r)),
-                l_r / (s_i**2 + l_r),
-                l_r / s_i**2,
+                "σ_i times the factor is 1 minus λ/(σ_i² + λ), exactly; so the factor is 1/σ_i up to a relative "
+                "error λ/(σ_i² + λ):"
             ),
-            claim=Sign(l_r / s_i**2 - (1 - s_i * ratio), "gt", region),
+            claim=EqualOn(s_i * ratio, 1 - l_r / (s_i**2 + l_r), region),
+        ),
+        _step(
+            "… within λ/σ_i²",
+            text(
+                "That relative error is below λ/σ_i². So when λ/σ_i² is small, the direction is treated as by least "
+                "squares (factor ≈ 1/σ_i):"
+            ),
+            claim=Sign(l_r / s_i**2 - l_r / (s_i**2 + l_r), "gt", region),
         ),
         _step(
             "… and in the limit",
             text("As λ/σ_i² → 0 (here: λ → 0 with σ_i fixed) σ_i times the factor tends to 1:"),
-            claim=LimitIs(sigma * FACTOR, lam, Integer(0), Integer(1)),
+            claim=LimitIs(SIGMA_I * FACTOR_I, lam, Integer(0), Integer(1)),
         ),
         _step(
             "When σ_i² ≪ λ: the factor is ≈ σ_i/λ, nearly 0",
             text(
-                "Exactly, {}: the relative gap to σ_i/λ is {}, smaller than {}. So when σ_i²/λ is small the factor "
-                "is ≈ σ_i/λ, tiny compared with 1/σ_i: the direction is essentially switched off instead of being "
-                "amplified by 1/σ_i:",
-                Equation((l_r / s_i) * ratio, 1 - s_i**2 / (s_i**2 + l_r)),
-                s_i**2 / (s_i**2 + l_r),
-                s_i**2 / l_r,
+                "The factor divided by σ_i/λ is 1 minus σ_i²/(σ_i² + λ), exactly; so the factor is σ_i/λ up to a "
+                "relative error σ_i²/(σ_i² + λ):"
             ),
-            claim=Sign(s_i**2 / l_r - (1 - (l_r / s_i) * ratio), "gt", region),
+            claim=EqualOn((l_r / s_i) * ratio, 1 - s_i**2 / (s_i**2 + l_r), region),
+        ),
+        _step(
+            "… within σ_i²/λ",
+            text(
+                "That relative error is below σ_i²/λ. So when σ_i²/λ is small the factor is ≈ σ_i/λ, tiny compared "
+                "with 1/σ_i: the direction is essentially switched off instead of being amplified by 1/σ_i:"
+            ),
+            claim=Sign(s_i**2 / l_r - s_i**2 / (s_i**2 + l_r), "gt", region),
         ),
         _step(
             "… and in the limit",
-            text("As σ_i²/λ → 0 (here: σ_i → 0 with λ fixed) the factor tends to 0, and its ratio to σ_i/λ to 1:"),
-            claim=LimitIs((lam / sigma) * FACTOR, sigma, Integer(0), Integer(1)),
+            text("As σ_i²/λ → 0 (here: σ_i → 0 with λ fixed) the factor divided by σ_i/λ tends to 1:"),
+            claim=LimitIs((lam / SIGMA_I) * FACTOR_I, SIGMA_I, Integer(0), Integer(1)),
         ),
         _note(
             "σ_i against λ is the wrong comparison",
@@ -562,10 +590,13 @@ def part_b() -> Part:
             text(
                 "Ridge regression is least squares with 1/σ_i replaced by {} in every singular direction (0 for "
                 "σ_i = 0):",
-                FACTOR,
+                FACTOR_I,
             ),
             (
                 Boxed(Equation(W_HAT, SVD_RIDGE)),
+                Relation(F_LAM, "def", FACTOR_BLOCKS),
+                Equation(FACTOR_D, Diag(Symbol("sigma_1", positive=True) / (Symbol("sigma_1", positive=True) ** 2 + lam),
+                                        Symbol("sigma_r", positive=True) / (Symbol("sigma_r", positive=True) ** 2 + lam))),
                 Relation(Relation(s_i**2, "gg", l_r), "implies", Relation(ratio, "approx", 1 / s_i)),
                 Relation(Relation(s_i**2, "ll", l_r), "implies", Relation(ratio, "approx", s_i / l_r)),
             ),
@@ -613,11 +644,11 @@ def part_c() -> Part:
         ),
         _method(
             text(
-                "Bayes' rule for densities: {}, where the evidence {} = ∫ p(y | w) p(w) dw is a positive number that "
-                "does not depend on w. Write the prior and the likelihood out from the Gaussian density, take "
-                "logarithms (log is increasing, so the maximizer does not change), separate the terms that do not "
-                "depend on w, and compare what is left with (1).",
-                Equation(Symbol("p(w | y)"), Symbol("p(y | w) p(w) / Z")),
+                "Bayes' rule for densities: p(w | y) = p(y | w) p(w) / {}, where the evidence {} = ∫ p(y | w) p(w) dw "
+                "is a positive number that does not depend on w. Write the prior and the likelihood out from the "
+                "Gaussian density, take logarithms (log is increasing, so the maximizer does not change), separate "
+                "the terms that do not depend on w, and compare what is left with (1).",
+                EVIDENCE,
                 EVIDENCE,
             )
         ),
@@ -841,7 +872,7 @@ def part_e() -> Part:
                 Equation(MatAdd(MatMul(X, w), sqrt(lam) * xi), y),
                 Equation(xi, xi_star),
             ),
-            claim=Equal(MatAdd(MatMul(X, w), sqrt(lam) * xi_star), y, FAKE_FEATURES),
+            claim=Equal(MatAdd(MatMul(X, w), MatMul(sqrt(lam), xi_star, evaluate=False), evaluate=False), y, FAKE_FEATURES),
         ),
         _step(
             "The norm on the constraint set",
@@ -900,6 +931,59 @@ def _argmin_eta():
     return ArgMin(SqNorm(eta), eta)
 
 
+# -- the worked example of (f) -------------------------------------------------------------------------------
+
+X0 = MatrixSymbol("X_0", 3, 2)
+Y0 = MatrixSymbol("y_0", 3, 1)
+U0 = MatrixSymbol("U_0", 3, 3)
+V0 = MatrixSymbol("V_0", 2, 2)
+S0 = MatrixSymbol("Sigma_0", 3, 2)
+X0_HAT = MatrixSymbol("X_hat_0", 5, 2)
+Y0_HAT = MatrixSymbol("y_hat_0", 5, 1)
+X0_CHECK = MatrixSymbol("X_check_0", 3, 5)
+EX_U = ImmutableMatrix([[Rational(2, 3), Rational(-1, 3), Rational(2, 3)],
+                        [Rational(2, 3), Rational(2, 3), Rational(-1, 3)],
+                        [Rational(-1, 3), Rational(2, 3), Rational(2, 3)]])
+EX_V = ImmutableMatrix([[Rational(3, 5), Rational(-4, 5)], [Rational(4, 5), Rational(3, 5)]])
+EX_S = ImmutableMatrix([[2, 0], [0, 1], [0, 0]])
+EX_Y = ImmutableMatrix([1, 2, 3])
+SYMBOLS.update({
+    Y0: r"\mathbf{y}_{0}",
+    X0_HAT: r"\hat{X}_{0}",
+    Y0_HAT: r"\hat{\mathbf{y}}_{0}",
+    X0_CHECK: r"\check{X}_{0}",
+})
+
+
+def _worked_example() -> Chain:
+    """The five forms at X₀ = U₀Σ₀V₀ᵀ, y₀, λ = 4, and the value (−33/100, 14/25) worked out by hand."""
+    four = Integer(4)
+    i2, i3 = Identity(2), Identity(3)
+    definitions = Given(
+        (
+            Defines(X0_HAT, BlockMatrix([[X0], [2 * i2]])),
+            Defines(Y0_HAT, BlockMatrix([[Y0], [ZeroMatrix(2, 1)]])),
+            Defines(X0_CHECK, BlockMatrix([[X0, 2 * i3]])),
+            Defines(X0, MatMul(U0, S0, V0.T)),
+            Defines(U0, EX_U),
+            Defines(S0, EX_S),
+            Defines(V0, EX_V),
+            Defines(Y0, EX_Y),
+        )
+    )
+    return Chain(
+        (
+            MatMul(Inverse(MatAdd(MatMul(X0.T, X0), four * i2)), X0.T, Y0),
+            MatMul(V0, Inverse(MatAdd(MatMul(S0.T, S0), four * i2)), S0.T, U0.T, Y0),
+            MatMul(Inverse(MatMul(X0_HAT.T, X0_HAT)), X0_HAT.T, Y0_HAT),
+            MatMul(BlockMatrix([[i2, ZeroMatrix(2, 3)]]), X0_CHECK.T, Inverse(MatMul(X0_CHECK, X0_CHECK.T)), Y0),
+            MatMul(X0.T, Inverse(MatAdd(MatMul(X0, X0.T), four * i3)), Y0),
+            ImmutableMatrix([Rational(-33, 100), Rational(14, 25)]),
+        ),
+        definitions,
+    )
+
+
 # -- (f) ---------------------------------------------------------------------------------------------------
 
 
@@ -908,29 +992,8 @@ def part_f() -> Part:
     eta_star = MatMul(PINV_CHECK, y)
     first = MatMul(FIRST_D, eta_star)
     five = FAKE_DATA + Given((FEATURES, ShiftAlgebra(X, lam, push_through=True)))
-    # An exact example with a known SVD: X = U diag(2, 1) Vᵀ (Cayley U, V), λ = 4 so that √λ = 2.
-    u3 = ImmutableMatrix([[Rational(2, 3), Rational(-1, 3), Rational(2, 3)],
-                          [Rational(2, 3), Rational(2, 3), Rational(-1, 3)],
-                          [Rational(-1, 3), Rational(2, 3), Rational(2, 3)]])
-    v2 = ImmutableMatrix([[Rational(3, 5), Rational(-4, 5)], [Rational(4, 5), Rational(3, 5)]])
-    sig = ImmutableMatrix([[2, 0], [0, 1], [0, 0]])
-    xe = ImmutableMatrix(u3 * sig * v2.T)
-    ye = ImmutableMatrix([1, 2, 3])
-    four = Integer(4)
-    eye2, eye3 = Identity(2), Identity(3)
-    # The augmented matrices written out (√λ = 2): explicit, so that every form evaluates exactly.
-    x_hat = ImmutableMatrix.vstack(xe, 2 * ImmutableMatrix.eye(2))
-    y_hat = ImmutableMatrix.vstack(ye, ImmutableMatrix.zeros(2, 1))
-    x_check = ImmutableMatrix.hstack(xe, 2 * ImmutableMatrix.eye(3))
-    first_two = ImmutableMatrix.hstack(ImmutableMatrix.eye(2), ImmutableMatrix.zeros(2, 3))
-    example = (
-        MatMul(Inverse(MatAdd(MatMul(xe.T, xe), four * eye2)), xe.T, ye),
-        MatMul(v2, Inverse(MatAdd(MatMul(sig.T, sig), four * eye2)), sig.T, u3.T, ye),
-        MatMul(Inverse(MatMul(x_hat.T, x_hat)), x_hat.T, y_hat),
-        MatMul(first_two, x_check.T, Inverse(MatMul(x_check, x_check.T)), ye),
-        MatMul(xe.T, Inverse(MatAdd(MatMul(xe, xe.T), four * eye3)), ye),
-        ImmutableMatrix([Rational(-33, 100), Rational(14, 25)]),
-    )
+    # An exact example with a known SVD: X₀ = U₀Σ₀V₀ᵀ with rational orthogonal U₀, V₀, λ = 4 so that √λ = 2.
+    example = _worked_example()
     steps = (
         _interpretation(
             text(
@@ -1020,11 +1083,18 @@ def part_f() -> Part:
         _step(
             "A worked example",
             text(
-                "Exact numbers: X = U diag(2, 1) Vᵀ with the rational orthogonal U, V below, y = (1, 2, 3), λ = 4 (so "
-                "√λ = 2). The five forms — (a), (b), (d), (e)/(f), and the form above — evaluated exactly:"
+                "Exact numbers: {} with the rational orthogonal {} and {} below, {} and λ = 4 (so √λ = 2). The five "
+                "forms — (a), (b), (d), (e)/(f) and the form above — evaluated exactly by the verifier from these "
+                "definitions (by hand: {}, the factors are 2/(4 + 4) = 1/4 and 1/(1 + 4) = 1/5, so {}):",
+                Relation(X0, "def", MatMul(U0, S0, V0.T)),
+                U0,
+                V0,
+                Relation(Y0, "def", EX_Y),
+                Equation(MatMul(U0.T, Y0), ImmutableMatrix([1, 3, 0])),
+                Equation(MatMul(V0.T, W_HAT), ImmutableMatrix([Rational(1, 4), Rational(3, 5)])),
             ),
-            display=(Equation(Symbol("U"), u3), Equation(Symbol("V"), v2)),
-            claim=Chain(example),
+            display=tuple(Relation(m, "def", value) for m, value in ((U0, EX_U), (S0, EX_S), (V0, EX_V))),
+            claim=example,
         ),
         _note(
             "Which form to use",
@@ -1043,8 +1113,7 @@ def part_f() -> Part:
     prompt = text(
         "We know that the min-norm solution of a wide system Aη = z is η* = A†z with {}. Use this on (2) to show that "
         "ridge regression also has the form {}, and show that this equals {}.",
-        Equation(Symbol("A^dagger"), MatMul(Symbol("A").T if False else MatrixSymbol("A", n, d + n).T,
-                                             Inverse(MatMul(MatrixSymbol("A", n, d + n), MatrixSymbol("A", n, d + n).T)))),
+        Equation(A_DAGGER, MatMul(MatrixSymbol("A", n, d + n).T, Inverse(MatMul(MatrixSymbol("A", n, d + n), MatrixSymbol("A", n, d + n).T)))),
         Equation(W_HAT, KERNEL),
         RIDGE,
     )
@@ -1053,12 +1122,14 @@ def part_f() -> Part:
 
 # -- (g) ---------------------------------------------------------------------------------------------------
 
-SPECTRAL = Given((SIGMA_MODEL, *ORTHOGONAL, Diagonal(D), ShiftAlgebra(X, lam, (U, V), symmetric=(D,)), RANK_SIZES))
+SPECTRAL = Given(
+    (FACTOR_DEF, PLUS_DEF, *ORTHOGONAL, Diagonal(D), ShiftAlgebra(X, lam, (U, V), symmetric=(D,)), RANK_SIZES)
+)
 
 
 def part_g() -> Part:
     scaled = MatMul(1 / lam, Inverse(MatAdd(I_d, MatMul(1 / lam, X.T, X))))
-    coordinates = MatMul(FACTOR_BLOCKS, U.T, y)
+    coordinates = MatMul(F_LAM, U.T, y)
     ratio = s_i / (s_i**2 + l_r)
     steps = (
         _interpretation(
@@ -1084,10 +1155,10 @@ def part_g() -> Part:
         _step(
             "λŵ tends to Xᵀy",
             text(
-                "So {} tends to {} times {}: for large λ, {} (the direction of the gradient of ‖y − Xw‖² at w = 0, "
-                "scaled down by λ):",
+                "So {} = {}, and at 1/λ = 0 the inverse is that of the identity: the limit is {}. For large λ, {} "
+                "(the direction in which ‖y − Xw‖² decreases fastest at w = 0, scaled down by λ):",
                 lam * RIDGE,
-                Inverse(I_d),
+                MatMul(Inverse(MatAdd(I_d, MatMul(1 / lam, X.T, X))), X.T, y),
                 MatMul(X.T, y),
                 Relation(W_HAT, "approx", MatMul(1 / lam, X.T, y)),
             ),
@@ -1096,7 +1167,7 @@ def part_g() -> Part:
         _step(
             "Per singular direction",
             text("The factor of (b) tends to 0 for every σ_i, like σ_i/λ:"),
-            claim=LimitIs(lam * FACTOR, lam, oo, sigma),
+            claim=LimitIs(lam * FACTOR_I, lam, oo, SIGMA_I),
         ),
         _step(
             "Monotone shrinkage",
@@ -1105,8 +1176,7 @@ def part_g() -> Part:
                 "vectors) shrinks in magnitude as λ grows:",
                 MatMul(V.T, W_HAT),
             ),
-            claim=Sign(-ratio / (s_i**2 + l_r), "lt", (s_i > 0, l_r > 0)),
-            display=(Equation(Symbol("d/dλ (σ_i/(σ_i² + λ))"), -ratio / (s_i**2 + l_r)),),
+            claim=Sign(Derivative(ratio, l_r), "lt", (s_i > 0, l_r > 0)),
         ),
         _step(
             "The norm shrinks too",
@@ -1116,11 +1186,7 @@ def part_g() -> Part:
                 W_HAT,
                 coordinates,
             ),
-            claim=Equal(
-                MatMul(SVD_RIDGE.T, SVD_RIDGE),
-                MatMul(coordinates.T, coordinates),
-                Given((SIGMA_MODEL, *ORTHOGONAL, Diagonal(D), RANK_SIZES)),
-            ),
+            claim=Equal(MatMul(SVD_RIDGE.T, SVD_RIDGE), MatMul(coordinates.T, coordinates), Given((Orthogonal(V), SIZES))),
         ),
         _answer(
             text(
@@ -1133,7 +1199,7 @@ def part_g() -> Part:
     )
     prompt = text(
         "What happens to {} as λ → ∞? (This is why ridge regression is called shrinkage.)",
-        Equation(Symbol("w_r"), RIDGE),
+        Equation(W_R, RIDGE),
     )
     return Part("g", prompt, steps)
 
@@ -1150,7 +1216,7 @@ def _limit(expr, point):
 def part_h() -> Part:
     ls = MatMul(Inverse(MatMul(X.T, X)), X.T, y)
     min_norm = MatMul(X.T, Inverse(MatMul(X, X.T)), y)
-    pinv_solution = MatMul(V, PINV_BLOCKS, U.T, y)
+    pinv_solution = PINV_SOLUTION
     xe = ImmutableMatrix([[1, 2], [2, 4], [3, 6]])
     ye = ImmutableMatrix([1, 0, 1])
     ridge_e = MatMul(Inverse(MatAdd(MatMul(xe.T, xe), lam * Identity(2))), xe.T, ye)
@@ -1175,7 +1241,7 @@ def part_h() -> Part:
         _step(
             "Per singular direction",
             text("For σ_i > 0 the factor of (b) tends to the least-squares factor:"),
-            claim=LimitIs(FACTOR, lam, Integer(0), 1 / sigma),
+            claim=LimitIs(FACTOR_I, lam, Integer(0), 1 / SIGMA_I),
         ),
         _step(
             "Tall X of full column rank",
@@ -1223,11 +1289,14 @@ def part_h() -> Part:
         _step(
             "Any X: the pseudo-inverse",
             text(
-                "Without a rank assumption use the SVD of (b), Σ in blocks with r = rank X. Every factor "
-                "σ_i/(σ_i² + λ) tends to 1/σ_i and the zero block stays zero, so the limit is {} with the "
-                "Moore–Penrose pseudo-inverse {} (1/σ_i for the nonzero σ_i, 0 elsewhere):",
-                pinv_solution,
-                Relation(Symbol("X^+"), "def", MatMul(V, PINV_BLOCKS, U.T)),
+                "Without a rank assumption use the SVD form of (b), {}, with r = rank X. Every factor "
+                "σ_i/(σ_i² + λ) tends to 1/σ_i and the zero blocks stay zero, so {} tends to {}, and the limit is "
+                "{} with the Moore–Penrose pseudo-inverse {}:",
+                Equation(W_HAT, SVD_RIDGE),
+                F_LAM,
+                Relation(S_PLUS, "def", PINV_BLOCKS),
+                MatMul(X_PLUS, y),
+                Relation(X_PLUS, "def", MatMul(V, S_PLUS, U.T)),
             ),
             claim=MatrixLimit(SVD_RIDGE, lam, Integer(0), pinv_solution, SPECTRAL),
         ),
@@ -1259,7 +1328,8 @@ def part_h() -> Part:
                 "minimum-norm exact fit."
             ),
             (
-                Boxed(Equation(_limit(W_HAT, Integer(0)), pinv_solution)),
+                Boxed(Equation(_limit(W_HAT, Integer(0)), MatMul(X_PLUS, y))),
+                Relation(Equation(MatMul(X_PLUS, y), pinv_solution), "quad", Words("(any rank)")),
                 Relation(Equation(Rank(X), d), "implies", Equation(_limit(W_HAT, Integer(0)), ls)),
                 Relation(Equation(Rank(X), n), "implies", Equation(_limit(W_HAT, Integer(0)), min_norm)),
             ),
