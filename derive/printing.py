@@ -74,7 +74,8 @@ class DerivePrinter(LatexPrinter):
         if cols == 1:
             exponent = self._print(rows)
         else:
-            exponent = rf"{self._print(rows)} \times {self._print(cols)}"
+            # (n + d) × d, not n + d × d: a compound size is parenthesised.
+            exponent = " \\times ".join(self._print(s) if s.is_Atom else rf"({self._print(s)})" for s in (rows, cols))
         if rows == 1 and cols == 1:
             return r"\mathbb{R}"
         return rf"\mathbb{{R}}^{{{exponent}}}"
