@@ -108,6 +108,25 @@ def test_every_named_case_is_listed(claims):
     assert sorted(claims) == sorted(NAMES)
 
 
+@pytest.mark.parametrize(
+    "rhs, expected",
+    [
+        (lambda X, w, y: (X * w - y).T * (X * w - y), Status.PROVED),
+        (lambda X, w, y: w.T * X.T * X * w - 2 * y.T * X * w + y.T * y, Status.PROVED),
+        (lambda X, w, y: w.T * X.T * X * w - y.T * X * w + y.T * y, Status.REFUTED),  # cross term halved
+        (lambda X, w, y: (X * w + y).T * (X * w - y), Status.REFUTED),  # sign flip
+    ],
+)
+def test_squared_norm_of_a_residual(sym, rhs, expected):
+    from sympy import MatrixSymbol
+
+    X, w, y = MatrixSymbol("X", sym.m, sym.n), MatrixSymbol("w", sym.n, 1), MatrixSymbol("y", sym.m, 1)
+    verdict = check(Equal(SqNorm(X * w - y), rhs(X, w, y)))
+    assert verdict.status is expected, verdict
+    if expected is Status.PROVED:
+        assert verdict.method == "index notation, symbolic sizes"
+
+
 def test_refutation_gives_a_concrete_counterexample(sym):
     verdict = check(Equal(Jacobian(sym.x.T * sym.x, sym.x), -2 * sym.x.T))
     assert verdict.status is Status.REFUTED

@@ -97,24 +97,46 @@ def settle_ranges(expr: Basic, ranges: list[InRange]) -> Basic:
     return piecewise_fold(out) if out.has(Piecewise) else out
 
 
+def _sum_factors(term: Expr) -> list[Expr]:
+    """The factors of a product, with a power of a sum written as that many copies."""
+    out: list[Expr] = []
+    for factor in Mul.make_args(term):
+        base, exp = factor.as_base_exp()
+        if isinstance(base, Sum) and exp.is_Integer and 1 < exp <= 4:
+            out.extend([base] * int(exp))
+        else:
+            out.append(factor)
+    return out
+
+
 def _merge(term: Expr) -> tuple[Expr, list[tuple]]:
     """Write a product of sums as one multiple sum: (summand, limits)."""
-    factors = Mul.make_args(term)
     body: Expr = Integer(1)
     limits: list[tuple] = []
-    for factor in factors:
+    for factor in _sum_factors(term):
         while isinstance(factor, Sum):
             renamed = {}
             for var, lo, hi in factor.limits:
                 new = Dummy(var.name)
                 renamed[var] = new
                 limits.append((new, lo, hi))
-            inner = factor.function.xreplace(renamed)
-            # substitute renamed dummies in remaining limits too
+            # each copy of a sum gets fresh bound indices
+            factor = factor.function.xreplace(renamed)
             limits = [(v, lo.xreplace(renamed), hi.xreplace(renamed)) for v, lo, hi in limits]
-            factor = inner
         body = body * factor
     return body, limits
+
+
+def _monomials(term: Expr, limits: list[tuple], depth: int = 0) -> list[tuple[Expr, list[tuple]]]:
+    """A term as monomials with the sums around them, sums inside summands pulled out."""
+    body, inner = _merge(term)
+    out = []
+    for monomial in Add.make_args(expand(body)):
+        if monomial.has(Sum) and depth < 6:
+            out.extend(_monomials(monomial, limits + inner, depth + 1))
+        else:
+            out.append((monomial, limits + inner))
+    return out
 
 
 def _canonical_sum(monomial: Expr, limits: list[tuple]) -> Expr:
@@ -153,8 +175,7 @@ def canonical(expr: Basic) -> Basic:
         if not term.has(Sum):
             out.append(term)
             continue
-        body, limits = _merge(term)
-        for monomial in Add.make_args(expand(body)):
+        for monomial, limits in _monomials(term, []):
             out.append(_canonical_sum(monomial, limits))
     return Add(*out)
 
@@ -173,6 +194,8 @@ def evaluate(expr: Basic, rounds: int = 4) -> Basic:
 def prove_zero(difference: Basic, ranges: list[InRange]) -> bool:
     """True only when ``difference`` is shown to be 0 for every size and in-range index."""
     expr = evaluate(expand_entries(difference))
+    if expr.has(Entry):  # evaluation can produce entries (a norm's definition): expand those too
+        expr = evaluate(expand_entries(expr))
     expr = settle_ranges(expr, ranges)
     if expr.has(Piecewise):
         return False
