@@ -257,7 +257,9 @@ def compile_pdf(tex: str, target: Path, resources: Path) -> Path:
             ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", source.name],
             cwd=work,
             capture_output=True,
-            text=True,
+            # TeX cuts its output at 79 bytes, even inside a UTF-8 character.
+            encoding="utf-8",
+            errors="replace",
             env=env,
             timeout=300,
         )

@@ -79,7 +79,7 @@ def compile_tex(tex: str, work: Path, figures: Path | None = None) -> tuple[Path
     env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
     result = subprocess.run(
         ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", "document.tex"],
-        cwd=work, capture_output=True, text=True, env=env, timeout=600,
+        cwd=work, capture_output=True, encoding="utf-8", errors="replace", env=env, timeout=600,
     )
     log = (work / "document.log").read_text(encoding="utf-8", errors="replace")
     if result.returncode != 0:

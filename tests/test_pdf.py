@@ -270,6 +270,7 @@ def test_wide_formulas_are_fitted_not_overfull(tmp_path):
         ("Quotes “so” — and naïve café.", "Quotes “so” — and naïve café."),
         ("Transposes vᵀBv ≥ 0 and xₖ.", "Transposes vTBv ≥ 0 and xk."),
         ("Hat on f\u0302 here.", "Hat on"),
+        ("Noise \U0001d4a9(0, 1) and \u221a\u03bb are fine.", "(0, 1) and"),
     ],
 )
 def test_prose_reaches_the_page_as_written(prose, shown, tmp_path):

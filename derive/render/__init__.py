@@ -87,7 +87,9 @@ def escape_tex(value: Any) -> str:
         out.append(f"\\{accent}{{{_TEX_ENCODER.unicode_to_latex(match.group(1))}}}")
         last = match.end()
     out.append(_TEX_ENCODER.unicode_to_latex(source[last:]))
-    return "".join(out)
+    # Script capitals (a Gaussian's N) as \mathcal: \mathscr needs fonts that Debian's
+    # texlive-latex-* packages do not bring.
+    return "".join(out).replace("\\mathscr{", "\\mathcal{")
 
 
 def escape_md(value: Any) -> str:
