@@ -37,6 +37,7 @@ from publishing import (
     review_dir,
     scaled_displays,
     squash,
+    unavailable,
 )
 
 TEX = documents(".tex")
@@ -340,7 +341,7 @@ def test_the_install_line_provides_every_latex_package_used():
 
     require("kpsewhich", "TeX Live")
     if shutil.which("dpkg") is None or shutil.which("apt-cache") is None:
-        pytest.skip("not a Debian system: cannot map LaTeX packages to Debian packages")
+        unavailable("not a Debian system: cannot map LaTeX packages to Debian packages")
     part = Part("a", text("Question."), (Step(Kind.ANSWER, "", text("So.")),))
     tex = render_problem(Problem("stress-set", "s5", "Packages", text("Statement."), (part,)), "tex")
     used = {name.strip() for group in re.findall(r"\\usepackage(?:\[[^\]]*\])?\{([^}]*)\}", tex) for name in group.split(",")}
