@@ -154,15 +154,23 @@ def _versions(*packages: str) -> str:
     return ";".join(out)
 
 
+# What never changes a verdict: the problems (their claims are keyed by content), and the
+# code that prints, renders, builds and runs the command line. Everything else counts.
+_NOT_VERIFIER = (
+    "problems/", "render/", "templates/", "printing.py", "cli.py", "pipeline.py",
+    "mutate.py", "parallel.py", "__main__.py",
+)
+
+
 @lru_cache(maxsize=None)
 def verifier_fingerprint() -> str:
     """The verifier's version: ``VERIFIER_VERSION``, SymPy's version and the source of every
-    module that can change a verdict (all of derive except the problems and renderers:
-    claims, facts, operators and checkers live there)."""
+    module that can change a verdict (all of derive but ``_NOT_VERIFIER``: claims, facts,
+    operators and checkers live there)."""
     from derive.verify import VERIFIER_VERSION
 
     root = _package_dir()
-    files = _source_files(root, skip=("problems/", "render/", "templates/"))
+    files = _source_files(root, skip=_NOT_VERIFIER)
     import sympy
 
     return f"{VERIFIER_VERSION}:sympy={sympy.__version__}:{_versions('sympy')}:{_digest_files(files, root)}"

@@ -9,9 +9,11 @@ amsmath all accept (``\\mathbf``, ``aligned``, ``\\boxed``; no ``\\mathbb 1``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import lru_cache
 
-from sympy import Basic, Integer, Symbol, ZeroMatrix
+from sympy import Basic, Integer, MatMul, Symbol, ZeroMatrix
 from sympy.printing.latex import LatexPrinter
 
 from derive.ops import NUMERATOR, Entry, Jacobian, shape_of
@@ -266,4 +268,42 @@ class DerivePrinter(LatexPrinter):
 
 def latex(expr: Basic, symbols: Mapping[Basic, str] | None = None) -> str:
     """LaTeX for ``expr``, with course notation for the given symbols."""
-    return DerivePrinter({"symbol_names": dict(symbols or {})}).doprint(expr)
+    names = tuple(sorted((symbols or {}).items(), key=lambda kv: (str(kv[0]), kv[1])))
+    try:
+        return _latex(expr, names)
+    except TypeError:  # something unhashable inside expr: print it without the memo
+        return _print(expr, names)
+
+
+@lru_cache(maxsize=8192)
+def _latex(expr: Basic, names: tuple[tuple[Basic, str], ...]) -> str:
+    # A formula is printed for every format of every document; once per process is
+    # enough (SymPy objects are immutable, and equal objects print alike).
+    return _print(expr, names)
+
+
+def _print(expr: Basic, names: tuple[tuple[Basic, str], ...]) -> str:
+    with _cheap_matmul_sign():
+        return DerivePrinter({"symbol_names": dict(names)}).doprint(expr)
+
+
+def _leading_minus(self: MatMul) -> bool:
+    c = self.args[0]
+    return bool(c.is_Number and c.is_extended_negative)
+
+
+@contextmanager
+def _cheap_matmul_sign() -> Iterator[None]:
+    """While printing, read a matrix product's sign off its leading coefficient.
+
+    SymPy's test is ``self == -self``, and negating a matrix product evaluates it
+    (``doit``): every Jacobian or inverse in it was computed again each time the printer
+    asked, which made printing most of a build's time. For matrix products the two
+    tests agree (the other case is ``zoo``, which no matrix carries).
+    """
+    original = MatMul.could_extract_minus_sign
+    MatMul.could_extract_minus_sign = _leading_minus  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        MatMul.could_extract_minus_sign = original  # type: ignore[method-assign]

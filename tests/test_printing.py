@@ -59,3 +59,27 @@ def test_words_cannot_inject_latex():
 def test_no_commands_outside_katex_and_mathjax(forbidden):
     samples = [latex(e, NAMES) for e, _ in CASES] + [latex(Identity(n) + A), latex(ZeroMatrix(n, n))]
     assert not any(forbidden in s for s in samples)
+
+
+@pytest.mark.parametrize(
+    "expr, expected",
+    [
+        (-2 * x.T * A, r"- 2 \mathbf{x}^{T} \mathbf{A}"),
+        (x.T * (A - A.T), r"\mathbf{x}^{T} \left(\mathbf{A} - \mathbf{A}^{T}\right)"),
+        (A - 2 * A.T, r"\mathbf{A} - 2 \mathbf{A}^{T}"),
+    ],
+)
+def test_signs_of_matrix_products(expr, expected):
+    assert latex(expr, NAMES) == expected
+
+
+def test_printing_a_product_does_not_evaluate_its_derivatives(monkeypatch):
+    # SymPy decides a product's sign by negating it, which evaluates every Jacobian in it.
+    from sympy import MatMul
+
+    def refuse(self, **hints):
+        raise AssertionError("printing evaluated a derivative")
+
+    expr = MatMul(Integer(-1), Jacobian(x.T * A * x, x), A)
+    monkeypatch.setattr(Jacobian, "doit", refuse)
+    assert latex(expr, NAMES).startswith(r"- \frac{\partial}{\partial \mathbf{x}}")
