@@ -187,11 +187,12 @@ def test_five_perspectives_are_cross_checked(q4):
     "part_id, title",
     [
         ("b", "Reading of the statement"),
-        ("b", "σ_i against λ is the wrong comparison"),
-        ("b", "Counterexample: σ_i ≫ λ, yet the factor is far from 1/σ_i"),
-        ("b", "Counterexample: σ_i ≪ λ, yet the factor is not ≈ σ_i/λ"),
+        ("b", "σᵢ against λ is the wrong comparison"),
+        ("b", "Counterexample: σᵢ ≫ λ, yet the factor is far from 1/σᵢ"),
+        ("b", "Counterexample: σᵢ ≪ λ, yet the factor is not ≈ σᵢ/λ"),
         ("c", "Reading of the statement"),
         ("h", "Why the first form has a limit anyway"),
+        ("h", "Reading of the statement"),
     ],
 )
 def test_notes(q4, part_id, title):
@@ -199,7 +200,7 @@ def test_notes(q4, part_id, title):
 
 
 def test_counterexamples_are_verified_points(q4):
-    for title in ("Counterexample: σ_i ≫ λ, yet the factor is far from 1/σ_i", "Counterexample: σ_i ≪ λ, yet the factor is not ≈ σ_i/λ"):
+    for title in ("Counterexample: σᵢ ≫ λ, yet the factor is far from 1/σᵢ", "Counterexample: σᵢ ≪ λ, yet the factor is not ≈ σᵢ/λ"):
         step = _step(q4, "b", title)
         assert isinstance(step.claim, EqualOn) and step.verdict.status is Status.PROVED
         assert all(c.is_Equality for c in step.claim.where)
@@ -258,8 +259,8 @@ CORRUPTIONS = [
     ("b", "Invert the product and cancel V", _swap("rhs", V, V.T)),  # V and Vᵀ confused
     ("b", "The factor in blocks", _swap("rhs", lam, 2 * lam)),
     ("b", "One factor per singular direction", _set("value", sigma / (sigma + lam))),  # σ instead of σ²
-    ("b", "… within λ/σ_i²", _set("op", "lt")),
-    ("b", "Counterexample: σ_i ≫ λ, yet the factor is far from 1/σ_i", _set("rhs", Rational(1, 100))),
+    ("b", "… within λ/σᵢ²", _set("op", "lt")),
+    ("b", "Counterexample: σᵢ ≫ λ, yet the factor is far from 1/σᵢ", _set("rhs", Rational(1, 100))),
     ("b", "Answer", _swap("rhs", U.T, U)),
     ("c", "Noise covariance", _set("rhs", sqrt(lam) * Identity(n))),  # standard deviation for variance
     ("c", "Prior density", _set("rhs", (2 * pi) ** (-d) * exp(-SqNorm(w) / 2))),  # wrong normalizing constant

@@ -414,17 +414,20 @@ def part_b() -> Part:
             text(
                 "Substitute the SVD, write {} so that V can be pulled out of the shifted Gram matrix, invert the "
                 "product of square invertible factors, and cancel. Then read off, from the block form of Σ, the "
-                "factor each singular direction gets, and compare it with the 1/σ_i of least squares.",
+                "factor each singular direction gets, and compare it with the 1/σᵢ of least squares.",
                 Equation(lam * I_d, lam * MatMul(V, V.T)),
             )
         ),
         _note(
             "Reading of the statement",
             text(
+                "\"What happens to the singular values\" is read as: what replaces the factor 1/σᵢ that least squares "
+                "applies in singular direction i. The singular values of X themselves do not change; in the Gram "
+                "matrix each σᵢ² is shifted to σᵢ² + λ (hence the name). "
                 "Nothing in the derivation needs X to have full rank: λ > 0 keeps every inverse below invertible, "
-                "so zero singular values are allowed (their directions get the factor 0). The regimes \"σ_i ≪ λ\" "
-                "and \"σ_i ≫ λ\" are discussed in the notes at the end: as worded they compare quantities of "
-                "different units, and the comparison that decides the behaviour is σ_i² against λ."
+                "so zero singular values are allowed (their directions get the factor 0). The regimes \"σᵢ ≪ λ\" "
+                "and \"σᵢ ≫ λ\" are discussed in the notes at the end: as worded they compare quantities of "
+                "different units, and the comparison that decides the behaviour is σᵢ² against λ."
             ),
         ),
         _step(
@@ -461,7 +464,7 @@ def part_b() -> Part:
         _step(
             "The shifted Gram matrix of Σ",
             text(
-                "With Σ in blocks, {} is block diagonal: λ is added to every σ_i², and the {} directions with "
+                "With Σ in blocks, {} is block diagonal: λ is added to every σᵢ², and the {} directions with "
                 "singular value 0 keep λ alone:",
                 MatMul(S.T, S),
                 d - r,
@@ -490,9 +493,9 @@ def part_b() -> Part:
         _step(
             "Compare with least squares",
             text(
-                "Least squares (problem 3) uses the pseudo-inverse {} instead, whose top-left block is {} (1/σ_i per "
-                "direction). Ridge replaces 1/σ_i by {}: the least-squares factor times {}, a number strictly "
-                "between 0 and 1. Every direction is shrunk, and the smaller σ_i, the more:",
+                "Least squares (problem 3) uses the pseudo-inverse {} instead, whose top-left block is {} (1/σᵢ per "
+                "direction). Ridge replaces 1/σᵢ by {}: the least-squares factor times {}, a number strictly "
+                "between 0 and 1. Every direction is shrunk, and the smaller σᵢ, the more:",
                 S_PLUS,
                 Inverse(D),
                 FACTOR_I,
@@ -501,78 +504,78 @@ def part_b() -> Part:
             claim=DiagonalForm(Inverse(D), D, sigma, 1 / sigma),
         ),
         _step(
-            "The factor is below 1/σ_i",
-            text("For every σ_i > 0 and λ > 0 the ridge factor is positive and smaller than the least-squares one:"),
+            "The factor is below 1/σᵢ",
+            text("For every σᵢ > 0 and λ > 0 the ridge factor is positive and smaller than the least-squares one:"),
             claim=Sign(1 / s_i - ratio, "gt", region),
         ),
         _step(
-            "When σ_i² ≫ λ: the factor is ≈ 1/σ_i",
+            "When σᵢ² ≫ λ: the factor is ≈ 1/σᵢ",
             text(
-                "σ_i times the factor is 1 minus λ/(σ_i² + λ), exactly; so the factor is 1/σ_i up to a relative "
-                "error λ/(σ_i² + λ):"
+                "σᵢ times the factor is 1 minus λ/(σᵢ² + λ), exactly; so the factor is 1/σᵢ up to a relative "
+                "error λ/(σᵢ² + λ):"
             ),
             claim=EqualOn(s_i * ratio, 1 - l_r / (s_i**2 + l_r), region),
         ),
         _step(
-            "… within λ/σ_i²",
+            "… within λ/σᵢ²",
             text(
-                "That relative error is below λ/σ_i². So when λ/σ_i² is small, the direction is treated as by least "
-                "squares (factor ≈ 1/σ_i):"
+                "That relative error is below λ/σᵢ². So when λ/σᵢ² is small, the direction is treated as by least "
+                "squares (factor ≈ 1/σᵢ):"
             ),
             claim=Sign(l_r / s_i**2 - l_r / (s_i**2 + l_r), "gt", region),
         ),
         _step(
             "… and in the limit",
-            text("As λ/σ_i² → 0 (here: λ → 0 with σ_i fixed) σ_i times the factor tends to 1:"),
+            text("As λ/σᵢ² → 0 (here: λ → 0 with σᵢ fixed) σᵢ times the factor tends to 1:"),
             claim=LimitIs(SIGMA_I * FACTOR_I, lam, Integer(0), Integer(1)),
         ),
         _step(
-            "When σ_i² ≪ λ: the factor is ≈ σ_i/λ, nearly 0",
+            "When σᵢ² ≪ λ: the factor is ≈ σᵢ/λ, nearly 0",
             text(
-                "The factor divided by σ_i/λ is 1 minus σ_i²/(σ_i² + λ), exactly; so the factor is σ_i/λ up to a "
-                "relative error σ_i²/(σ_i² + λ):"
+                "The factor divided by σᵢ/λ is 1 minus σᵢ²/(σᵢ² + λ), exactly; so the factor is σᵢ/λ up to a "
+                "relative error σᵢ²/(σᵢ² + λ):"
             ),
             claim=EqualOn((l_r / s_i) * ratio, 1 - s_i**2 / (s_i**2 + l_r), region),
         ),
         _step(
-            "… within σ_i²/λ",
+            "… within σᵢ²/λ",
             text(
-                "That relative error is below σ_i²/λ. So when σ_i²/λ is small the factor is ≈ σ_i/λ, tiny compared "
-                "with 1/σ_i: the direction is essentially switched off instead of being amplified by 1/σ_i:"
+                "That relative error is below σᵢ²/λ. So when σᵢ²/λ is small the factor is ≈ σᵢ/λ, tiny compared "
+                "with 1/σᵢ: the direction is essentially switched off instead of being amplified by 1/σᵢ:"
             ),
             claim=Sign(s_i**2 / l_r - s_i**2 / (s_i**2 + l_r), "gt", region),
         ),
         _step(
             "… and in the limit",
-            text("As σ_i²/λ → 0 (here: σ_i → 0 with λ fixed) the factor divided by σ_i/λ tends to 1:"),
+            text("As σᵢ²/λ → 0 (here: σᵢ → 0 with λ fixed) the factor divided by σᵢ/λ tends to 1:"),
             claim=LimitIs((lam / SIGMA_I) * FACTOR_I, SIGMA_I, Integer(0), Integer(1)),
         ),
         _note(
-            "σ_i against λ is the wrong comparison",
+            "σᵢ against λ is the wrong comparison",
             text(
-                "Rescaling the data, X → cX, multiplies every σ_i by c; the same fit needs λ → c²λ (both terms of "
-                "(1) scale by c² then), and the factor scales exactly like 1/σ_i. So λ is measured in units of σ², "
-                "and only σ_i² against λ (σ_i against √λ) is meaningful:",
+                "Rescaling the data, X → cX, multiplies every σᵢ by c; the same fit needs λ → c²λ (both terms of "
+                "(1) scale by c² then), and the factor scales exactly like 1/σᵢ. So λ is measured in units of σ², "
+                "and only σᵢ² against λ (σᵢ against √λ) is meaningful:",
             ),
             claim=EqualOn(
                 (c_r * s_i) / ((c_r * s_i) ** 2 + c_r**2 * l_r), ratio / c_r, (c_r > 0, s_i > 0, l_r > 0)
             ),
         ),
         _note(
-            "Counterexample: σ_i ≫ λ, yet the factor is far from 1/σ_i",
+            "Counterexample: σᵢ ≫ λ, yet the factor is far from 1/σᵢ",
             text(
-                "Take {} and {}: then σ_i/λ = 100, so σ_i ≫ λ as worded, but σ_i² = λ/100 ≪ λ. σ_i times the factor "
-                "is 1/101, not ≈ 1: the factor is ≈ σ_i/λ, the other regime.",
+                "Take {} and {}: then σᵢ/λ = 100, so σᵢ ≫ λ as worded, but σᵢ² = λ/100 ≪ λ. σᵢ times the factor "
+                "is 1/101, not ≈ 1: the factor is ≈ σᵢ/λ, the other regime.",
                 Eq(s_i, Rational(1, 10**4)),
                 Eq(l_r, Rational(1, 10**6)),
             ),
             claim=EqualOn(s_i * ratio, Rational(1, 101), (Eq(s_i, Rational(1, 10**4)), Eq(l_r, Rational(1, 10**6)))),
         ),
         _note(
-            "Counterexample: σ_i ≪ λ, yet the factor is not ≈ σ_i/λ",
+            "Counterexample: σᵢ ≪ λ, yet the factor is not ≈ σᵢ/λ",
             text(
-                "Take {} and {}: then σ_i/λ = 1/100, so σ_i ≪ λ as worded, but σ_i² = 100λ ≫ λ. The factor divided "
-                "by σ_i/λ is 1/101: the factor is ≈ 1/σ_i (σ_i times it is 100/101), the other regime.",
+                "Take {} and {}: then σᵢ/λ = 1/100, so σᵢ ≪ λ as worded, but σᵢ² = 100λ ≫ λ. The factor divided "
+                "by σᵢ/λ is 1/101: the factor is ≈ 1/σᵢ (σᵢ times it is 100/101), the other regime.",
                 Eq(s_i, Integer(10**4)),
                 Eq(l_r, Integer(10**6)),
             ),
@@ -581,15 +584,15 @@ def part_b() -> Part:
         _note(
             "When the worded comparison is right",
             text(
-                "For λ = 1 the two comparisons coincide (σ_i ≪ 1 exactly when σ_i² ≪ 1), which is presumably the "
-                "scale the statement has in mind. The reading used here: small singular values, σ_i² ≪ λ, are "
-                "suppressed (factor ≈ σ_i/λ → 0); large ones, σ_i² ≫ λ, are inverted as by least squares (≈ 1/σ_i)."
+                "For λ = 1 the two comparisons coincide (σᵢ ≪ 1 exactly when σᵢ² ≪ 1), which is presumably the "
+                "scale the statement has in mind. The reading used here: small singular values, σᵢ² ≪ λ, are "
+                "suppressed (factor ≈ σᵢ/λ → 0); large ones, σᵢ² ≫ λ, are inverted as by least squares (≈ 1/σᵢ)."
             ),
         ),
         _answer(
             text(
-                "Ridge regression is least squares with 1/σ_i replaced by {} in every singular direction (0 for "
-                "σ_i = 0):",
+                "Ridge regression is least squares with 1/σᵢ replaced by {} in every singular direction (0 for "
+                "σᵢ = 0):",
                 FACTOR_I,
             ),
             (
@@ -605,7 +608,7 @@ def part_b() -> Part:
     )
     prompt = text(
         "Perspective 2: the \"hack\" of shifting the singular values. Let {} be the full SVD. Plug it into {} and "
-        "simplify. What happens to the singular values when σ_i ≪ λ? When σ_i ≫ λ?",
+        "simplify. What happens to the singular values when σᵢ ≪ λ? When σᵢ ≫ λ?",
         Equation(X, SVD_X),
         Equation(w, RIDGE),
     )
@@ -656,7 +659,7 @@ def part_c() -> Part:
             "Reading of the statement",
             text(
                 "\"Y = xᵀW + √λ N\" is the model for one data point i: x is the i-th row of X written as a column "
-                "(x_i), and the N_i are i.i.d. 𝒩(0, 1), so at the vector level {}. Two assumptions are implicit and "
+                "(xᵢ), and the Nᵢ are i.i.d. 𝒩(0, 1), so at the vector level {}. Two assumptions are implicit and "
                 "used: the noise N is independent of W, and P(W | Y = y) means the posterior density (W is "
                 "continuous). λ plays two roles at once: it is the noise variance here (the prior variance is 1), "
                 "and the regularization weight in (1); in general the ridge weight is the ratio noise variance / "
@@ -668,7 +671,7 @@ def part_c() -> Part:
             "Noise covariance",
             text(
                 "{} is Gaussian with mean 0 and covariance {}, so given {} the labels are Gaussian with mean {} and "
-                "covariance λI_n:",
+                "covariance λIₙ:",
                 sqrt(lam) * N_RV,
                 MatMul(noise, I_n, Transpose(noise)),
                 Equation(W_RV, w),
@@ -680,7 +683,7 @@ def part_c() -> Part:
             "Prior density",
             text(
                 "The density of 𝒩(μ, Σ) in k dimensions is (2π)^(−k/2) det(Σ)^(−1/2) exp(−½(x − μ)ᵀΣ⁻¹(x − μ)). "
-                "For the prior, k = d, μ = 0 and Σ = I_d (det I_d = 1):"
+                "For the prior, k = d, μ = 0 and Σ = I (det I = 1):"
             ),
             claim=DensityEqual(NormalPdf(w, ZeroMatrix(d, 1), I_d), prior),
         ),
@@ -688,7 +691,7 @@ def part_c() -> Part:
             "Likelihood, one data point at a time",
             text(
                 "Each label is {} with its own independent noise, so the likelihood is the product of the n scalar "
-                "densities; it equals the 𝒩(Xw, λI_n) density of the whole vector (det(λI_n) = λⁿ):",
+                "densities; it equals the 𝒩(Xw, λIₙ) density of the whole vector (det(λIₙ) = λⁿ):",
                 Relation(y_i, "sim", Normal(Entry(MatMul(X, w), i), lam)),
             ),
             claim=DensityEqual(Product(one_point, (i, 1, n)), likelihood, Given((InRange(i, 1, n),))),
@@ -747,7 +750,7 @@ def part_d() -> Part:
     steps = (
         _interpretation(
             text(
-                "Fake data: d extra data points, one per feature, with feature vector √λ e_j and label 0. In blocks, "
+                "Fake data: d extra data points, one per feature, with feature vector √λ eⱼ and label 0. In blocks, "
                 "{} and {}: an ordinary least-squares problem with n + d rows.",
                 Relation(X_HAT, "def", X_HAT_BLOCKS),
                 Relation(Y_HAT, "def", Y_HAT_BLOCKS),
@@ -794,7 +797,7 @@ def part_d() -> Part:
         _step(
             "Full column rank",
             text(
-                "So {} is positive definite ((a)): the augmented matrix has full column rank for every X — the √λI_d "
+                "So {} is positive definite ((a)): the augmented matrix has full column rank for every X — the √λI "
                 "block alone has rank d. Least squares on the fake data has a unique solution, the formula of problem 3:",
                 MatMul(X_HAT.T, X_HAT),
             ),
@@ -867,7 +870,7 @@ def part_e() -> Part:
         _step(
             "Solve for the fake weights",
             text(
-                "The constraint reads {}. The coefficient of ξ is √λ I_n, invertible, so for each w it has exactly one "
+                "The constraint reads {}. The coefficient of ξ is √λ Iₙ, invertible, so for each w it has exactly one "
                 "solution ξ, namely {}; substituting it back satisfies the constraint:",
                 Equation(MatAdd(MatMul(X, w), sqrt(lam) * xi), y),
                 Equation(xi, xi_star),
@@ -1049,7 +1052,7 @@ def part_f() -> Part:
             "The push-through identity",
             text(
                 "Multiply the key equation by {} on the left and by {} on the right (both inverses exist, (a) and "
-                "above):",
+                "above). The verifier proves this for symbolic sizes n and d, any X, every λ > 0:",
                 Inverse(GRAM_D),
                 Inverse(GRAM_N),
             ),
@@ -1099,7 +1102,7 @@ def part_f() -> Part:
         _note(
             "Which form to use",
             text(
-                "(XᵀX + λI_d)⁻¹ is d×d and Xᵀ(XXᵀ + λI_n)⁻¹ needs an n×n inverse: the first is cheaper with many data "
+                "(XᵀX + λI)⁻¹ is d×d and Xᵀ(XXᵀ + λIₙ)⁻¹ needs an n×n inverse: the first is cheaper with many data "
                 "points (n > d), the second with many features (d > n). The second also shows ŵ = Xᵀα with "
                 "α = (XXᵀ + λI)⁻¹y: the solution is a combination of the data points (the kernel form)."
             ),
@@ -1166,13 +1169,13 @@ def part_g() -> Part:
         ),
         _step(
             "Per singular direction",
-            text("The factor of (b) tends to 0 for every σ_i, like σ_i/λ:"),
+            text("The factor of (b) tends to 0 for every σᵢ, like σᵢ/λ:"),
             claim=LimitIs(lam * FACTOR_I, lam, oo, SIGMA_I),
         ),
         _step(
             "Monotone shrinkage",
             text(
-                "It decreases in λ for every σ_i > 0, so each coordinate of {} (ŵ in the basis of right singular "
+                "It decreases in λ for every σᵢ > 0, so each coordinate of {} (ŵ in the basis of right singular "
                 "vectors) shrinks in magnitude as λ grows:",
                 MatMul(V.T, W_HAT),
             ),
@@ -1235,12 +1238,20 @@ def part_h() -> Part:
             text(
                 "Continuity: where the matrix to be inverted stays invertible at λ = 0, the limit is the value there. "
                 "For a wide X use the form of (f), whose inverse is n×n. In general use the SVD: each factor "
-                "σ_i/(σ_i² + λ) tends to 1/σ_i, and the zero singular values keep the factor 0."
+                "σᵢ/(σᵢ² + λ) tends to 1/σᵢ, and the zero singular values keep the factor 0."
             )
+        ),
+        _note(
+            "Reading of the statement",
+            text(
+                "\"Wide\" and \"tall\" are read as n < d and n > d with X of full rank (rank n, respectively "
+                "rank d), the setting of problem 3. Without full rank neither formula of problem 3 applies; the "
+                "general answer, for any X, is given at the end of this part."
+            ),
         ),
         _step(
             "Per singular direction",
-            text("For σ_i > 0 the factor of (b) tends to the least-squares factor:"),
+            text("For σᵢ > 0 the factor of (b) tends to the least-squares factor:"),
             claim=LimitIs(FACTOR_I, lam, Integer(0), 1 / SIGMA_I),
         ),
         _step(
@@ -1290,7 +1301,7 @@ def part_h() -> Part:
             "Any X: the pseudo-inverse",
             text(
                 "Without a rank assumption use the SVD form of (b), {}, with r = rank X. Every factor "
-                "σ_i/(σ_i² + λ) tends to 1/σ_i and the zero blocks stay zero, so {} tends to {}, and the limit is "
+                "σᵢ/(σᵢ² + λ) tends to 1/σᵢ and the zero blocks stay zero, so {} tends to {}, and the limit is "
                 "{} with the Moore–Penrose pseudo-inverse {}:",
                 Equation(W_HAT, SVD_RIDGE),
                 F_LAM,
@@ -1314,8 +1325,8 @@ def part_h() -> Part:
             "… its limit",
             text(
                 "With {}, the entries of the ridge solution are rational functions of λ; their exact limits give "
-                "{}, the pseudo-inverse solution (X_0 = abᵀ with a = (1, 2, 3), b = (1, 2), so "
-                "X_0⁺ = baᵀ/(‖a‖²‖b‖²) = baᵀ/70, and X_0⁺y = b·4/70):",
+                "{}, the pseudo-inverse solution (X₀ = abᵀ with a = (1, 2, 3), b = (1, 2), so "
+                "X₀⁺ = baᵀ/(‖a‖²‖b‖²) = baᵀ/70, and X₀⁺y = b·4/70):",
                 Equation(Symbol("y_0"), ye),
                 ImmutableMatrix([Rational(2, 35), Rational(4, 35)]),
             ),
