@@ -21,8 +21,8 @@ from derive.errors import (
 from derive.model import Figure, Kind, Math, Part, Problem, ProblemSet, Status, Step, Summary, Verdict, text
 from derive.registry import known_targets, load, sets
 from derive.render import render_problem as render
+from derive import verify  # the package; calling it verifies a problem
 from derive.verify import check, failures
-from derive.verify import verify_problem as verify
 
 __version__ = "0.1.0"
 

@@ -58,3 +58,12 @@ def test_public_api():
     verified = derive.verify(problem)
     assert verified.parts[0].answer.verdict.status is derive.Status.PROVED
     assert "Part (a)" in derive.render(verified, "md")
+
+
+def test_verify_is_callable_and_its_submodules_stay_reachable():
+    import derive
+    import derive.verify.equality
+
+    assert derive.verify.equality.decide_equal is not None
+    (problem,) = derive.load("cs182-hw0/q2/c")
+    assert derive.verify(problem).parts[0].answer.verdict.status is derive.Status.PROVED

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import signal
+import sys
 import threading
 import time
+import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -173,3 +175,17 @@ def _load_checkers() -> None:
 
 
 __all__ = ["check", "checks", "failures", "verify_problem", "weakest", "VERIFIER_VERSION", "STRENGTH"]
+
+
+class _CallableModule(types.ModuleType):
+    """``derive.verify`` is this package and, called, :func:`verify_problem`.
+
+    The public API offers ``derive.verify(problem)``; making the package itself callable
+    keeps its submodules (``derive.verify.regions`` …) reachable under the same name.
+    """
+
+    def __call__(self, problem: Problem, time_limit: float | None = DEFAULT_TIME_LIMIT) -> Problem:
+        return verify_problem(problem, time_limit)
+
+
+sys.modules[__name__].__class__ = _CallableModule
