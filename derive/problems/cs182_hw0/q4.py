@@ -369,6 +369,11 @@ def part_a() -> Part:
     return Part("a", prompt, steps)
 
 
+def _row(*entries) -> Transpose:
+    """A column vector written inline as (a, b, …)ᵀ."""
+    return Transpose(ImmutableMatrix([list(entries)]))
+
+
 def _argmin(objective):
     from derive.notation import ArgMin
 
@@ -950,8 +955,11 @@ EX_U = ImmutableMatrix([[Rational(2, 3), Rational(-1, 3), Rational(2, 3)],
 EX_V = ImmutableMatrix([[Rational(3, 5), Rational(-4, 5)], [Rational(4, 5), Rational(3, 5)]])
 EX_S = ImmutableMatrix([[2, 0], [0, 1], [0, 0]])
 EX_Y = ImmutableMatrix([1, 2, 3])
+X1 = MatrixSymbol("X_1", 3, 2)  # the rank-deficient example of (h)
+Y1 = MatrixSymbol("y_1", 3, 1)
 SYMBOLS.update({
     Y0: r"\mathbf{y}_{0}",
+    Y1: r"\mathbf{y}_{1}",
     X0_HAT: r"\hat{X}_{0}",
     Y0_HAT: r"\hat{\mathbf{y}}_{0}",
     X0_CHECK: r"\check{X}_{0}",
@@ -1092,9 +1100,9 @@ def part_f() -> Part:
                 Relation(X0, "def", MatMul(U0, S0, V0.T)),
                 U0,
                 V0,
-                Relation(Y0, "def", EX_Y),
-                Equation(MatMul(U0.T, Y0), ImmutableMatrix([1, 3, 0])),
-                Equation(MatMul(V0.T, W_HAT), ImmutableMatrix([Rational(1, 4), Rational(3, 5)])),
+                Relation(Y0, "def", _row(1, 2, 3)),
+                Equation(MatMul(U0.T, Y0), _row(1, 3, 0)),
+                Equation(MatMul(V0.T, W_HAT), _row(Rational(1, 4), Rational(3, 5))),
             ),
             display=tuple(Relation(m, "def", value) for m, value in ((U0, EX_U), (S0, EX_S), (V0, EX_V))),
             claim=example,
@@ -1314,21 +1322,22 @@ def part_h() -> Part:
         _step(
             "Worked example: a rank-deficient tall X",
             text(
-                "{} has rank 1 (the second column is twice the first), so {} is singular and the least-squares "
-                "formula fails:",
-                Equation(Symbol("X_0"), xe),
-                MatMul(xe.T, xe),
+                "The matrix {} below has rank 1 (its second column is twice the first), so {} is singular and the "
+                "least-squares formula fails:",
+                X1,
+                MatMul(X1.T, X1),
             ),
+            display=(Equation(X1, xe),),
             claim=Singular(MatMul(xe.T, xe)),
         ),
         _step(
             "… its limit",
             text(
                 "With {}, the entries of the ridge solution are rational functions of λ; their exact limits give "
-                "{}, the pseudo-inverse solution (X₀ = abᵀ with a = (1, 2, 3), b = (1, 2), so "
-                "X₀⁺ = baᵀ/(‖a‖²‖b‖²) = baᵀ/70, and X₀⁺y = b·4/70):",
-                Equation(Symbol("y_0"), ye),
-                ImmutableMatrix([Rational(2, 35), Rational(4, 35)]),
+                "{}, the pseudo-inverse solution (X₁ = abᵀ with a = (1, 2, 3), b = (1, 2), so "
+                "X₁⁺ = baᵀ/(‖a‖²‖b‖²) = baᵀ/70, and X₁⁺y₁ = b·4/70):",
+                Equation(Y1, _row(1, 0, 1)),
+                _row(Rational(2, 35), Rational(4, 35)),
             ),
             claim=MatrixLimit(ridge_e, lam, Integer(0), ImmutableMatrix([Rational(2, 35), Rational(4, 35)])),
         ),
