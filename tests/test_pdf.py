@@ -279,7 +279,7 @@ def test_wide_formulas_are_fitted_not_overfull(tmp_path):
         ("Quotes “so” — and naïve café.", "Quotes “so” — and naïve café."),
         ("Transposes vᵀBv ≥ 0 and xₖ.", "Transposes vTBv ≥ 0 and xk."),
         ("Hat on f\u0302 here.", "Hat on"),
-        ("Noise \U0001d4a9(0, 1) and \u221a\u03bb are fine.", "(0, 1) and"),
+        ("Noise \U0001d4a9(0, 1) and \u221a\u03bb are fine.", "\u03bb are fine."),  # the root is drawn, not text
     ],
 )
 def test_prose_reaches_the_page_as_written(prose, shown, tmp_path):
@@ -353,3 +353,18 @@ def test_the_install_line_provides_every_latex_package_used():
         assert path, f"{package}.sty is not installed"
         owner = subprocess.run(["dpkg", "-S", path], capture_output=True, text=True).stdout.split(":")[0]
         assert owner in allowed, f"{package}.sty comes from {owner}, which the install line does not bring"
+
+
+@pytest.mark.parametrize(
+    "prose, latex_pattern",
+    [
+        ("\u221a\u03bb", r"\\sqrt\{\\ensuremath\{\\lambda\}\}"),  # the root covers the letter
+        ("x\u1d40", r"x\\textsuperscript\{T\}"),
+        ("f\u0302", r"\\\^\{f\}"),
+        ("\U0001d4a9", r"\\mathcal\{N\}"),
+    ],
+)
+def test_unicode_math_in_prose_becomes_latex_that_means_the_same(prose, latex_pattern):
+    from derive.render import escape_tex
+
+    assert re.search(latex_pattern, escape_tex(prose)), escape_tex(prose)

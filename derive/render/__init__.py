@@ -72,7 +72,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]>#|$])")
 # (an f with a hat, say); pylatexenc knows only the precomposed letters.
 _TEXT_ACCENTS = {"\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=",
                  "\u0306": "u", "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030c": "v"}
-_COMBINED = re.compile(r"(.)([\u0300-\u036f])", re.S)
+# A letter with a combining accent, or a root sign before one letter or digit (√λ):
+# pylatexenc would print an empty root followed by the letter.
+_COMBINED = re.compile(r"(.)([\u0300-\u036f])|\u221a(\w)", re.S)
 
 
 def escape_tex(value: Any) -> str:
@@ -80,11 +82,14 @@ def escape_tex(value: Any) -> str:
     source = unicodedata.normalize("NFC", str(value))
     out, last = [], 0
     for match in _COMBINED.finditer(source):
-        accent = _TEXT_ACCENTS.get(match.group(2))
-        if accent is None:
-            raise RenderError(f"no LaTeX accent for U+{ord(match.group(2)):04X} in {source!r}")
         out.append(_TEX_ENCODER.unicode_to_latex(source[last : match.start()]))
-        out.append(f"\\{accent}{{{_TEX_ENCODER.unicode_to_latex(match.group(1))}}}")
+        if match.group(3) is not None:
+            out.append(f"\\ensuremath{{\\sqrt{{{_TEX_ENCODER.unicode_to_latex(match.group(3))}}}}}")
+        else:
+            accent = _TEXT_ACCENTS.get(match.group(2))
+            if accent is None:
+                raise RenderError(f"no LaTeX accent for U+{ord(match.group(2)):04X} in {source!r}")
+            out.append(f"\\{accent}{{{_TEX_ENCODER.unicode_to_latex(match.group(1))}}}")
         last = match.end()
     out.append(_TEX_ENCODER.unicode_to_latex(source[last:]))
     # Script capitals (a Gaussian's N) as \mathcal: \mathscr needs fonts that Debian's
