@@ -38,6 +38,7 @@ from sympy import (
     Add,
     Basic,
     Derivative,
+    Eq,
     Expr,
     GreaterThan,
     ImmutableMatrix,
@@ -51,6 +52,7 @@ from sympy import (
     MatMul,
     MatrixBase,
     Rational,
+    S,
     StrictGreaterThan,
     StrictLessThan,
     Sum,
@@ -277,6 +279,7 @@ class Outcome:
     equivalence: Verdict | None = None
     error: str = ""
     concrete: bool | None = None  # for a claim about explicit numbers: whether it holds, by direct evaluation
+    sampled: Sampled | None = None  # for a claim on a region: exact random points of the region tried
 
     @property
     def result(self) -> str:
@@ -288,6 +291,8 @@ class Outcome:
         if self.equivalence is not None and self.equivalence.status.ok:
             return EQUIVALENT
         if self.concrete is True and self.verdict.status.ok:
+            return TRUE
+        if self.sampled is not None and self.sampled.points >= MIN_POINTS and self.sampled.counterexample is None:
             return TRUE
         if self.verdict.status is Status.UNDECIDED:
             return UNDECIDED
@@ -321,8 +326,158 @@ def judge(task: tuple[Mutant, float | None]) -> Outcome:
             equivalence = check(Equal(mutant.before, mutant.after, mutant.given), time_limit)  # type: ignore[arg-type]
     except Exception as exc:  # a checker that crashes on a mutant is reported, not hidden
         return Outcome(mutant, None, None, f"{type(exc).__name__}: {exc}")
-    concrete = _holds_concretely(mutant.claim) if verdict.status is not Status.REFUTED else None
-    return Outcome(mutant, verdict, equivalence, concrete=concrete)
+    concrete = sampled = None
+    if verdict.status is not Status.REFUTED and not (equivalence and equivalence.status.ok):
+        concrete = _holds_concretely(mutant.claim)
+        try:
+            sampled = sample_region_claim(mutant.claim)
+        except Exception as exc:  # the evaluator cannot read this claim: no evidence either way
+            sampled = Sampled(0, None, f"{type(exc).__name__}: {exc}"[:200])
+    return Outcome(mutant, verdict, equivalence, concrete=concrete, sampled=sampled)
+
+
+# -- an independent look at claims on regions: exact random points -------------------------
+
+POINTS = 30  # points of the region tried per claim
+MIN_POINTS = 20  # fewer points than this found in the region: no evidence
+_TRIES = 300
+
+
+@dataclass(frozen=True)
+class Sampled:
+    """Exact random points of a claim's region: how many were tried, and a point where
+    the claim fails (None if none was found)."""
+
+    points: int
+    counterexample: str | None = None
+    note: str = ""
+
+
+def _unfold(expr: Basic, defs: tuple) -> Basic:
+    """The problem's definitions substituted until nothing changes, then evaluated."""
+    from sympy import Lambda, sympify
+    from sympy.core.function import UndefinedFunction
+
+    expr = sympify(expr)
+    for _ in range(8):
+        new = expr
+        for key, meaning in defs:
+            if isinstance(key, UndefinedFunction) and isinstance(meaning, Lambda):
+                new = new.replace(key, meaning)
+            else:
+                new = new.xreplace({key: meaning})
+        if new == expr:
+            break
+        expr = new
+    return expr.doit()
+
+
+def _value(expr: Basic, point: dict) -> Basic | None:
+    value = expr.xreplace(point)  # numbers in: ReLU, indicators and Piecewise evaluate
+    if not (getattr(value, "is_Rational", False) or value in (S.true, S.false)):
+        value = value.doit()
+    if isinstance(value, MatrixBase):
+        entries = [v for v in value]
+        return value if all(v.is_Rational for v in entries) else None
+    return value if getattr(value, "is_Rational", False) or value in (S.true, S.false) else None
+
+
+def _random_value(symbol: Symbol, rng: random.Random, sign: int = 0) -> Rational:
+    """A random rational honouring the symbol's assumptions and a sign the region asks for."""
+    value = Rational(rng.randint(1, 12), rng.randint(1, 4))
+    if symbol.is_integer:
+        value = Integer(max(1, round(value)))
+    if sign == 0 and symbol.is_nonnegative and not symbol.is_positive and rng.random() < 0.1:
+        return Integer(0)
+    if sign < 0 or (sign == 0 and not symbol.is_nonnegative and rng.random() < 0.5):
+        value = -value
+    return value
+
+
+def _signs(conditions: list[Basic]) -> dict[Symbol, int]:
+    """Signs the region gives single symbols (``w > 0``, ``x < 0``): sampled directly,
+    rather than rejected three times in four."""
+    out: dict[Symbol, int] = {}
+    for c in conditions:
+        if isinstance(c, (StrictGreaterThan, GreaterThan, StrictLessThan, LessThan)) and c.rhs == 0 and isinstance(c.lhs, Symbol):
+            out[c.lhs] = 1 if isinstance(c, (StrictGreaterThan, GreaterThan)) else -1
+    return out
+
+
+def _solve_equations(equations: list[Basic], point: dict, rng: random.Random) -> None:
+    """Move the point onto the equations of the region: each is solved, with the other
+    symbols at their values, for a symbol it is linear in."""
+    from sympy import Poly, PolynomialError
+
+    for equation in equations:
+        free = sorted(equation.free_symbols, key=lambda s: s.name)
+        rng.shuffle(free)
+        for symbol in free:
+            others = {k: v for k, v in point.items() if k != symbol}
+            univariate = (equation.lhs - equation.rhs).xreplace(others).doit()
+            try:
+                poly = Poly(univariate, symbol)
+            except PolynomialError:
+                continue
+            if poly.degree() == 1:
+                a, b = poly.all_coeffs()
+                if a.is_Rational and b.is_Rational and a != 0:
+                    point[symbol] = -b / a
+                    break
+        # An equation solved for no symbol (ReLU(w x + b) = 0 is a half-plane, not a
+        # point) is left to the check of the region that follows.
+
+
+def sample_region_claim(claim: Claim, seed: int = 0) -> Sampled | None:
+    """Evaluate a claim on a region (a ``Sign``, ``EqualOn`` or ``IffOn``: fields ``where``
+    and ``defs``) exactly at random rational points of its region; None for other claims.
+
+    This is evidence, never a proof: it tells a mutant that is still true apart from a
+    false one the verifier did not refute, by plain evaluation rather than the verifier's
+    case analysis.
+    """
+    if not (hasattr(claim, "where") and hasattr(claim, "defs")):
+        return None
+    if any(isinstance(v, Basic) and v.has(Limit) for v in vars(claim).values()):
+        return Sampled(0, None, "limits are not evaluated at points")
+    defs = tuple(getattr(claim, "defs"))
+    where = [_unfold(condition, defs) for condition in getattr(claim, "where")]
+    if any(w == S.false for w in where):
+        return Sampled(0, None, "the region is empty")
+    if hasattr(claim, "op") and hasattr(claim, "expr"):
+        sides = [_unfold(claim.expr, defs)]
+        holds = lambda v: {"gt": v[0] > 0, "ge": v[0] >= 0, "lt": v[0] < 0, "le": v[0] <= 0}[claim.op]  # noqa: E731
+    elif hasattr(claim, "lhs") and hasattr(claim, "rhs"):
+        sides = [_unfold(claim.lhs, defs), _unfold(claim.rhs, defs)]
+        holds = lambda v: v[0] == v[1]  # noqa: E731
+    elif hasattr(claim, "left") and hasattr(claim, "right"):
+        sides = [_unfold(claim.left, defs), _unfold(claim.right, defs)]
+        holds = lambda v: bool(v[0]) == bool(v[1])  # noqa: E731
+    else:
+        return None
+    if any(side.has(Limit) for side in sides):
+        return Sampled(0, None, "limits are not evaluated at points")
+    symbols = set().union(*(e.free_symbols for e in sides + where if isinstance(e, Basic)))
+    equations = [w for w in where if isinstance(w, Eq)]
+    others = [w for w in where if not isinstance(w, Eq) and w != S.true]
+    rng = random.Random(seed)
+    signs = _signs(others)
+    points = 0
+    for _ in range(_TRIES):
+        point = {s: _random_value(s, rng, signs.get(s, 0)) for s in sorted(symbols, key=lambda s: s.name)}
+        _solve_equations(equations, point, rng)
+        if not all(_value(c, point) == S.true for c in equations + others):
+            continue
+        values = [_value(side, point) for side in sides]
+        if any(v is None for v in values):
+            continue  # a side is undefined here
+        points += 1
+        if not holds(values):
+            shown = ", ".join(f"{k}={v}" for k, v in sorted(point.items(), key=lambda kv: kv[0].name))
+            return Sampled(points, shown)
+        if points >= POINTS:
+            break
+    return Sampled(points)
 
 
 def _holds_concretely(claim: Claim) -> bool | None:
@@ -464,7 +619,8 @@ def format_report(report: MutationReport, list_survivors: bool = False) -> str:
     lines.append(
         f"refuted {report.refuted} of {report.decisive} mutants ({100 * report.rate:.1f}%); set aside: "
         f"{report.count(EQUIVALENT)} equivalent (the mutated formula equals the original) and "
-        f"{report.count(TRUE)} still true (explicit numbers, evaluated directly)"
+        f"{report.count(TRUE)} still true (explicit numbers evaluated directly, or no counterexample at "
+        f"{MIN_POINTS}+ exact random points of the claim's region)"
     )
     missed = [o for o in report.outcomes if o.result in (SURVIVED, UNDECIDED, ERROR)]
     if missed:
@@ -476,6 +632,9 @@ def format_report(report: MutationReport, list_survivors: bool = False) -> str:
             why = o.error or (f"{o.verdict.status.value} by {o.verdict.method}" if o.verdict else "")
             if o.equivalence is not None:
                 why += f"; equivalence {o.equivalence.status.value} by {o.equivalence.method}"
+            if o.sampled is not None:
+                found = f"false at {o.sampled.counterexample}" if o.sampled.counterexample else "no counterexample"
+                why += f"; {o.sampled.points} random points of the region: {found}" + (f" ({o.sampled.note})" if o.sampled.note else "")
             lines.append(f"  [{o.result}] {m.target}, {m.step}: {m.kind}, {m.description} in {m.field}: {_short(m.before)} → {_short(m.after)} ({why})")
     return "\n".join(lines) + "\n"
 

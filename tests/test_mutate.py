@@ -21,6 +21,8 @@ from derive.mutate import (
     mutants_of,
     replace_at,
     run_mutants,
+    MIN_POINTS,
+    sample_region_claim,
 )
 from derive.ops import Jacobian
 from derive.parallel import default_jobs, run_all
@@ -175,3 +177,59 @@ def test_run_mutants_on_a_sample_is_reproducible():
     second = run_mutants(["cs182-hw0/q2/a"], sample=4, seed=1)
     assert [o.mutant for o in first.outcomes] == [o.mutant for o in second.outcomes]
     assert first.generated > 4 and len(first.outcomes) == 4
+
+
+# -- the independent look at claims on regions ----------------------------------------------
+
+
+def _relu_defs():
+    from sympy import Function, Lambda
+
+    from derive.relu import ReLU
+
+    phi, s, e = Function("phi"), Symbol("s"), Symbol("e")
+    return phi, e, ((phi, Lambda(s, ReLU(w * (s - e)))),)
+
+
+@pytest.mark.parametrize(
+    "claim, false",
+    [
+        (Sign(w * t, "gt", where=(Gt(w, 0), Gt(t, 0))), False),
+        (Sign(w * t, "gt", where=(Gt(w, 0), Lt(t, 0))), True),
+        (Sign(w * t, "ge", where=(Gt(w, 0),)), True),
+    ],
+)
+def test_sampling_a_sign_claim(claim, false):
+    sampled = sample_region_claim(claim)
+    assert (sampled.counterexample is not None) is false
+    if not false:
+        assert sampled.points >= MIN_POINTS
+
+
+def test_sampling_unfolds_definitions():
+    from derive.claims import EqualOn
+
+    phi, e, defs = _relu_defs()
+    right_of_elbow_is_zero = EqualOn(phi(t), Integer(0), where=(Lt(w, 0), Gt(t, e)), defs=defs)
+    left_of_elbow_is_zero = EqualOn(phi(t), Integer(0), where=(Lt(w, 0), Lt(t, e)), defs=defs)
+    assert sample_region_claim(right_of_elbow_is_zero).counterexample is None
+    assert sample_region_claim(left_of_elbow_is_zero).counterexample is not None
+
+
+def test_a_negated_zero_is_still_true_not_a_miss():
+    from derive.claims import EqualOn
+
+    phi, e, defs = _relu_defs()
+    claim = EqualOn(phi(t), Integer(0), where=(Lt(w, 0), Gt(t, e)), defs=defs)
+    mutant = next(m for m in mutants_of(claim)[0] if m.kind == "sign" and m.field == "lhs")
+    assert judge((mutant, 20.0)).result == TRUE
+
+
+def test_sampling_agrees_with_every_verified_claim_of_problem_5():
+    from derive.claims import Sign as SignClaim
+
+    claims = [s.claim for part in build_problem("cs182-hw0", "q5").parts for _, s in part.claims() if hasattr(s.claim, "where")]
+    assert any(isinstance(c, SignClaim) for c in claims)
+    for claim in random.Random(5).sample(claims, 8):
+        sampled = sample_region_claim(claim)
+        assert sampled.counterexample is None, (claim, sampled)
