@@ -157,34 +157,36 @@ def _changed_constant(number: Rational) -> Rational:
     return Rational(number.p, number.q + 1)
 
 
-def _mistakes(expr: Basic) -> Iterator[tuple[str, str, Path, Basic]]:
-    """(kind, description, path, replacement) for every mistake in ``expr``."""
+def _mistakes(expr: Basic) -> Iterator[tuple[str, str, Path, Callable[[], Basic]]]:
+    """(kind, description, path, replacement) for every mistake in ``expr``; the
+    replacement is built on demand (SymPy may refuse it: a product of misaligned sizes),
+    and must be built before the generator moves on (it reads the loop's variables)."""
     for path, node, parent in _walk(expr):
         in_sum = isinstance(parent, (Add, MatAdd))
         if (not path or in_sum) and _is_formula(node):
-            yield "sign", "negated" if path else "side negated", path, _negated(node)
+            yield "sign", "negated" if path else "side negated", path, lambda: _negated(node)
         if in_sum and len(parent.args) >= 2:
             # The path's last step addresses the term within its parent sum.
             siblings = [a for k, a in enumerate(parent.args) if k != path[-1]]
-            yield "drop term", "term dropped", path[:-1], siblings[0] if len(siblings) == 1 else parent.func(*siblings)
+            yield "drop term", "term dropped", path[:-1], lambda: siblings[0] if len(siblings) == 1 else parent.func(*siblings)
         if isinstance(node, Transpose):
-            yield "transpose", "transpose dropped", path, node.arg
+            yield "transpose", "transpose dropped", path, lambda: node.arg
         elif isinstance(node, MatrixSymbol) and shape_of(node) != (1, 1) and not isinstance(parent, Transpose):
-            yield "transpose", "transpose added", path, node.T
+            yield "transpose", "transpose added", path, lambda: node.T
         if isinstance(node, Indexed) and len(node.indices) == 2 and node.indices[0] != node.indices[1]:
-            yield "transpose", "indices swapped", path, node.base[node.indices[1], node.indices[0]]
+            yield "transpose", "indices swapped", path, lambda: node.base[node.indices[1], node.indices[0]]
         if isinstance(node, MatMul):
             args = list(node.args)
             for k in range(len(args) - 1):
                 if is_matrix(args[k]) and is_matrix(args[k + 1]):
                     swapped = args[:k] + [args[k + 1], args[k]] + args[k + 2 :]
-                    yield "swap factors", "factors swapped", path, MatMul(*swapped)
+                    yield "swap factors", "factors swapped", path, lambda: MatMul(*swapped)
         if isinstance(node, Rational):
-            yield "constant", f"{node} changed to {_changed_constant(node)}", path, _changed_constant(node)
+            yield "constant", f"{node} changed to {_changed_constant(node)}", path, lambda: _changed_constant(node)
         if type(node) in _REVERSED:
-            yield "inequality", "inequality reversed", path, _REVERSED[type(node)](*node.args)
+            yield "inequality", "inequality reversed", path, lambda: _REVERSED[type(node)](*node.args)
         if isinstance(node, Relation) and node.op in _OPPOSITE:
-            yield "inequality", "inequality reversed", path, Relation(node.args[0], _OPPOSITE[node.op], node.args[2])
+            yield "inequality", "inequality reversed", path, lambda: Relation(node.args[0], _OPPOSITE[node.op], node.args[2])
 
 
 # -- mutants of claims -------------------------------------------------------------------
@@ -243,7 +245,7 @@ def mutants_of(claim: Claim, target: str = "", step: str = "") -> tuple[list[Mut
                 if kind not in allowed:
                     continue
                 try:
-                    candidates.append((kind, description, replace_at(value, path, new)))
+                    candidates.append((kind, description, replace_at(value, path, new())))
                 except Exception:  # SymPy rejects the mistaken formula: not a mutant
                     unbuildable += 1
         for kind, description, after in candidates:
