@@ -292,3 +292,57 @@ def test_ctrl_c_stops_a_parallel_build_and_its_workers(tmp_path):
         for _ in range(50):
             os.killpg(process.pid, 0)
             time.sleep(0.1)
+
+
+# -- progress --------------------------------------------------------------------------------
+
+
+class _Terminal:
+    def __init__(self, tty: bool) -> None:
+        self.tty, self.text = tty, ""
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, s: str) -> None:
+        self.text += s
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_bar_and_lines_on_a_terminal():
+    from derive.cli import _Display
+
+    terminal = _Terminal(True)
+    display = _Display(terminal)
+    display.start -= 10  # a long run: the bar shows
+    display.tick(3, 12)
+    display.line("verified cs182-hw0/q2 (37 claims)")
+    display.tick(12, 12)
+    display.close()
+    assert "3/12 claims" in terminal.text and "12/12 claims" in terminal.text
+    assert "derive: verified cs182-hw0/q2 (37 claims)\n" in terminal.text
+    assert terminal.text.endswith("\r")  # the bar is cleared at the end
+
+
+def test_progress_is_silent_when_not_a_terminal():
+    from derive.cli import _Display
+
+    pipe = _Terminal(False)
+    display = _Display(pipe)
+    display.start -= 10
+    display.tick(3, 12)
+    display.line("verified cs182-hw0/q2")
+    display.close()
+    assert pipe.text == ""
+
+
+def test_a_quick_run_shows_no_bar():
+    from derive.cli import _Display
+
+    terminal = _Terminal(True)
+    display = _Display(terminal)
+    display.tick(1, 2)
+    display.close()
+    assert terminal.text == ""
