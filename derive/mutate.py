@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -624,6 +623,9 @@ def format_report(report: MutationReport, list_survivors: bool = False) -> str:
         f"{report.count(TRUE)} still true (explicit numbers evaluated directly, or no counterexample at "
         f"{MIN_POINTS}+ exact random points of the claim's region)"
     )
+    unsound = [o for o in report.outcomes if o.verdict and o.verdict.status.ok and o.sampled and o.sampled.counterexample]
+    if unsound:
+        lines.append(f"ACCEPTED ALTHOUGH FALSE at a point of the region: {len(unsound)} (listed with --list)")
     missed = [o for o in report.outcomes if o.result in (SURVIVED, UNDECIDED, ERROR)]
     if missed:
         lines.append(f"not refuted: {len(missed)} (listed with --list)" if not list_survivors else "not refuted:")
