@@ -646,7 +646,15 @@ def format_report(report: MutationReport, list_survivors: bool = False) -> str:
 def _short(value: object, limit: int = 90) -> str:
     from sympy import sstr
 
-    text = sstr(value) if isinstance(value, Basic) else str(value)
+    from derive.printing import _cheap_matmul_sign
+
+    try:
+        # SymPy's printer negates matrix products to read their sign, which evaluates
+        # them: a mutant's singular inverse would raise here.
+        with _cheap_matmul_sign():
+            text = sstr(value) if isinstance(value, Basic) else str(value)
+    except Exception as exc:  # a formula that cannot be printed is still listed
+        text = f"<{type(value).__name__}: not printable: {type(exc).__name__}>"
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -233,3 +233,13 @@ def test_sampling_agrees_with_every_verified_claim_of_problem_5():
     for claim in random.Random(5).sample(claims, 8):
         sampled = sample_region_claim(claim)
         assert sampled.counterexample is None, (claim, sampled)
+
+
+def test_a_report_lists_a_mutant_with_a_singular_inverse():
+    # Printing a product negates it to read its sign; that evaluates the inverse, which fails.
+    from sympy import ImmutableMatrix, Inverse
+
+    from derive.mutate import _short
+
+    singular = MatMul(Inverse(ImmutableMatrix([[1, 1], [1, 1]])), A)
+    assert "Matrix" in _short(singular)
