@@ -267,7 +267,9 @@ def mutants_of(claim: Claim, target: str = "", step: str = "") -> tuple[list[Mut
 # -- judging mutants -----------------------------------------------------------------------
 
 
-REFUTED, EQUIVALENT, TRUE, SURVIVED, UNDECIDED, ERROR = "refuted", "equivalent", "still true", "survived", "undecided", "error"
+REFUTED, EQUIVALENT, TRUE, VACUOUS, SURVIVED, UNDECIDED, ERROR = (
+    "refuted", "equivalent", "still true", "empty region", "survived", "undecided", "error",
+)
 
 
 @dataclass(frozen=True)
@@ -295,6 +297,8 @@ class Outcome:
             return TRUE
         if self.sampled is not None and self.sampled.points >= MIN_POINTS and self.sampled.counterexample is None:
             return TRUE
+        if self.verdict.status.ok and self.sampled is not None and self.sampled.points == 0 and self.sampled.empty:
+            return VACUOUS
         if self.verdict.status is Status.UNDECIDED:
             return UNDECIDED
         return SURVIVED
@@ -302,6 +306,12 @@ class Outcome:
 
 def _comparable(before: object, after: object) -> bool:
     return all(isinstance(v, Basic) and _is_formula(v) for v in (before, after))
+
+
+def _is_membership(value: object) -> bool:
+    from derive.notation import Element, RealSpace
+
+    return isinstance(value, Element) and isinstance(value.args[1], RealSpace)
 
 
 def _same_shape(before: object, after: object) -> Verdict:
@@ -323,6 +333,10 @@ def judge(task: tuple[Mutant, float | None]) -> Outcome:
         equivalence = None
         if verdict.status is not Status.REFUTED and isinstance(mutant.claim, HasShape) and mutant.field == "expr":
             equivalence = _same_shape(mutant.before, mutant.after)  # a shape claim says nothing else
+        elif verdict.status is not Status.REFUTED and _is_membership(mutant.before) and _is_membership(mutant.after):
+            # x ∈ R^(r×c) in a list of dimensions: only x's shape and the space matter.
+            same_space = mutant.before.args[1] == mutant.after.args[1]  # type: ignore[attr-defined]
+            equivalence = _same_shape(mutant.before.args[0], mutant.after.args[0]) if same_space else None  # type: ignore[attr-defined]
         elif verdict.status is not Status.REFUTED and _comparable(mutant.before, mutant.after):
             equivalence = check(Equal(mutant.before, mutant.after, mutant.given), time_limit)  # type: ignore[arg-type]
     except Exception as exc:  # a checker that crashes on a mutant is reported, not hidden
@@ -352,6 +366,7 @@ class Sampled:
     points: int
     counterexample: str | None = None
     note: str = ""
+    empty: bool = False  # no point of the region found at all (the original's region has them)
 
 
 def _unfold(expr: Basic, defs: tuple) -> Basic:
@@ -444,7 +459,7 @@ def sample_region_claim(claim: Claim, seed: int = 0) -> Sampled | None:
     defs = tuple(getattr(claim, "defs"))
     where = [_unfold(condition, defs) for condition in getattr(claim, "where")]
     if any(w == S.false for w in where):
-        return Sampled(0, None, "the region is empty")
+        return Sampled(0, None, "the region is empty", empty=True)
     if hasattr(claim, "op") and hasattr(claim, "expr"):
         sides = [_unfold(claim.expr, defs)]
         holds = lambda v: {"gt": v[0] > 0, "ge": v[0] >= 0, "lt": v[0] < 0, "le": v[0] <= 0}[claim.op]  # noqa: E731
@@ -478,7 +493,23 @@ def sample_region_claim(claim: Claim, seed: int = 0) -> Sampled | None:
             return Sampled(points, shown)
         if points >= POINTS:
             break
+    if points == 0:
+        return Sampled(0, None, f"no point of the region in {_TRIES} random tries", empty=True)
     return Sampled(points)
+
+
+def _positive_definite(m: object) -> bool:
+    # Sylvester's criterion on a symmetric matrix: every leading principal minor positive.
+    return m == m.T and all(m[:k, :k].det() > 0 for k in range(1, m.rows + 1))  # type: ignore[attr-defined]
+
+
+# Properties of an explicit matrix that claims of these types state (by class name: the
+# claim types live with the linear-algebra toolkit), decided here by plain arithmetic.
+_MATRIX_PROPERTIES: dict[str, Callable[[object], bool]] = {
+    "Singular": lambda m: m.det() == 0,  # type: ignore[attr-defined]
+    "Invertible": lambda m: m.det() != 0,  # type: ignore[attr-defined]
+    "PositiveDefinite": _positive_definite,
+}
 
 
 def _holds_concretely(claim: Claim) -> bool | None:
@@ -486,6 +517,13 @@ def _holds_concretely(claim: Claim) -> bool | None:
     directly (no symbols: nothing to prove); None for any other claim."""
     from sympy import Matrix
 
+    kind = type(claim).__name__
+    if kind in _MATRIX_PROPERTIES:
+        matrix = getattr(claim, "matrix", None)
+        if not isinstance(matrix, Basic) or matrix.free_symbols or matrix.atoms(MatrixSymbol):
+            return None
+        value = Matrix(matrix.doit())
+        return _MATRIX_PROPERTIES[kind](value) if value.is_square else False
     if not isinstance(claim, (Equal, Unequal)):
         return None
     sides = (claim.lhs, claim.rhs)
@@ -513,8 +551,8 @@ class MutationReport:
 
     @property
     def decisive(self) -> int:
-        """Mutants that may be false: neither equivalent to the claim nor shown true directly."""
-        return len(self.outcomes) - self.count(EQUIVALENT) - self.count(TRUE)
+        """Mutants that may be false: not equivalent, not shown true, not on an empty region."""
+        return len(self.outcomes) - self.count(EQUIVALENT) - self.count(TRUE) - self.count(VACUOUS)
 
     @property
     def refuted(self) -> int:
@@ -589,7 +627,7 @@ def run_mutants(
 
 
 def _table(report: MutationReport, title: str, key: Callable[[Outcome], str], rows: list[str]) -> list[str]:
-    columns = (REFUTED, EQUIVALENT, TRUE, SURVIVED, UNDECIDED, ERROR)
+    columns = (REFUTED, EQUIVALENT, TRUE, VACUOUS, SURVIVED, UNDECIDED, ERROR)
     width = max([len(title)] + [len(r) for r in rows]) + 2
     lines = [f"{title:<{width}}{'mutants':>8}" + "".join(f"{c:>11}" for c in columns) + f"{'refuted %':>11}"]
     for row in rows:
@@ -597,7 +635,7 @@ def _table(report: MutationReport, title: str, key: Callable[[Outcome], str], ro
         if not total:
             continue
         counts = [report.count(c, key, row) for c in columns]
-        decisive = total - counts[1] - counts[2]
+        decisive = total - counts[1] - counts[2] - counts[3]
         rate = f"{100 * counts[0] / decisive:.1f}" if decisive else "—"
         lines.append(f"{row:<{width}}{total:>8}" + "".join(f"{c:>11}" for c in counts) + f"{rate:>11}")
     return lines
@@ -621,7 +659,8 @@ def format_report(report: MutationReport, list_survivors: bool = False) -> str:
         f"refuted {report.refuted} of {report.decisive} mutants ({100 * report.rate:.1f}%); set aside: "
         f"{report.count(EQUIVALENT)} equivalent (the mutated formula equals the original) and "
         f"{report.count(TRUE)} still true (explicit numbers evaluated directly, or no counterexample at "
-        f"{MIN_POINTS}+ exact random points of the claim's region)"
+        f"{MIN_POINTS}+ exact random points of the claim's region) and {report.count(VACUOUS)} on an empty "
+        f"region (a reversed inequality left no point of the region in {_TRIES} random tries)"
     )
     unsound = [o for o in report.outcomes if o.verdict and o.verdict.status.ok and o.sampled and o.sampled.counterexample]
     if unsound:
@@ -629,7 +668,7 @@ def format_report(report: MutationReport, list_survivors: bool = False) -> str:
     missed = [o for o in report.outcomes if o.result in (SURVIVED, UNDECIDED, ERROR)]
     if missed:
         lines.append(f"not refuted: {len(missed)} (listed with --list)" if not list_survivors else "not refuted:")
-    shown = missed + ([o for o in report.outcomes if o.result in (EQUIVALENT, TRUE)] if list_survivors else [])
+    shown = missed + ([o for o in report.outcomes if o.result in (EQUIVALENT, TRUE, VACUOUS)] if list_survivors else [])
     if list_survivors:
         for o in shown:
             m = o.mutant

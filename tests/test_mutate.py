@@ -243,3 +243,40 @@ def test_a_report_lists_a_mutant_with_a_singular_inverse():
 
     singular = MatMul(Inverse(ImmutableMatrix([[1, 1], [1, 1]])), A)
     assert "Matrix" in _short(singular)
+
+
+def test_a_claim_on_an_emptied_region_is_set_aside():
+    from derive.mutate import VACUOUS
+
+    claim = Sign(w * t, "gt", where=(Gt(w, 0), Gt(t, 0), Gt(w * t, 0)))
+    mutant = next(m for m in mutants_of(claim)[0] if m.field == "where[2]")  # w t < 0 with w, t > 0
+    outcome = judge((mutant, 20.0))
+    assert outcome.sampled.empty and outcome.result == VACUOUS
+
+
+@pytest.mark.parametrize(
+    "claim_type, matrix, holds",
+    [
+        ("Singular", M([[1, 1], [2, 2]]), True),
+        ("Singular", M([[1, 1], [2, 3]]), False),
+        ("Invertible", M([[1, 1], [2, 3]]), True),
+        ("PositiveDefinite", M([[2, 1], [1, 2]]), True),
+        ("PositiveDefinite", M([[1, 2], [2, 1]]), False),
+    ],
+)
+def test_explicit_matrix_properties_are_evaluated_directly(claim_type, matrix, holds):
+    import derive.linalg
+    from derive.mutate import _holds_concretely
+
+    assert _holds_concretely(getattr(derive.linalg, claim_type)(matrix)) is holds
+
+
+def test_a_list_of_dimensions_only_cares_about_shapes():
+    from derive.linalg import Dimensions
+    from derive.notation import Element, RealSpace
+
+    claim = Dimensions((Element(x.T * A * x + x.T * c, RealSpace(1, 1)),))
+    outcomes = [judge((m, 20.0)) for m in mutants_of(claim)[0]]
+    by_kind = {(o.mutant.kind, o.mutant.description): o.result for o in outcomes}
+    assert by_kind[("sign", "negated")] == EQUIVALENT  # still a scalar
+    assert by_kind[("transpose", "transpose dropped")] == REFUTED  # x A x does not conform
