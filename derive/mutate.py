@@ -629,7 +629,7 @@ def run_mutants(
 def _table(report: MutationReport, title: str, key: Callable[[Outcome], str], rows: list[str]) -> list[str]:
     columns = (REFUTED, EQUIVALENT, TRUE, VACUOUS, SURVIVED, UNDECIDED, ERROR)
     width = max([len(title)] + [len(r) for r in rows]) + 2
-    lines = [f"{title:<{width}}{'mutants':>8}" + "".join(f"{c:>11}" for c in columns) + f"{'refuted %':>11}"]
+    lines = [f"{title:<{width}}{'mutants':>8}" + "".join(f"{c:>13}" for c in columns) + f"{'refuted %':>11}"]
     for row in rows:
         total = sum(1 for o in report.outcomes if key(o) == row)
         if not total:
@@ -637,7 +637,7 @@ def _table(report: MutationReport, title: str, key: Callable[[Outcome], str], ro
         counts = [report.count(c, key, row) for c in columns]
         decisive = total - counts[1] - counts[2] - counts[3]
         rate = f"{100 * counts[0] / decisive:.1f}" if decisive else "—"
-        lines.append(f"{row:<{width}}{total:>8}" + "".join(f"{c:>11}" for c in counts) + f"{rate:>11}")
+        lines.append(f"{row:<{width}}{total:>8}" + "".join(f"{c:>13}" for c in counts) + f"{rate:>11}")
     return lines
 
 
