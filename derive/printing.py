@@ -268,7 +268,8 @@ class DerivePrinter(LatexPrinter):
 
 def latex(expr: Basic, symbols: Mapping[Basic, str] | None = None) -> str:
     """LaTeX for ``expr``, with course notation for the given symbols."""
-    names = tuple(sorted((symbols or {}).items(), key=lambda kv: (str(kv[0]), kv[1])))
+    # In the mapping's own order: printing symbols to sort them cost more than the memo saved.
+    names = tuple((symbols or {}).items())
     try:
         return _latex(expr, names)
     except TypeError:  # something unhashable inside expr: print it without the memo

@@ -93,8 +93,10 @@ def _converter() -> LatexNodes2Text:
     return LatexNodes2Text(latex_context=db, math_mode="text", strict_latex_spaces=False)
 
 
+@lru_cache(maxsize=8192)
 def math_to_unicode(latex: str) -> str:
-    """A formula as one or more lines of Unicode text."""
+    """A formula as one or more lines of Unicode text (a pure function of the LaTeX:
+    memoized, since a set's text document repeats every problem's formulas)."""
     converted = _converter().latex_to_text(_group_scripts(latex))
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in converted.splitlines()]
     # "\left( x \right)" leaves spaces inside the brackets.
