@@ -47,6 +47,7 @@ import random
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sympy import (
     Add,
@@ -70,6 +71,7 @@ from sympy import (
     Symbol,
     Transpose,
     ZeroMatrix,
+    expand,
     simplify,
     sqrt,
     sstr,
@@ -90,7 +92,17 @@ Shape = tuple[Basic, Basic]
 
 def same_size(a: Basic, b: Basic) -> bool:
     """Whether two sizes are provably equal (``n`` and ``n``, ``m - n + n`` and ``m``)."""
-    return simplify(sympify(a) - sympify(b)) == 0
+    return _same_size(sympify(a), sympify(b))
+
+
+@lru_cache(maxsize=4096)
+def _same_size(a: Basic, b: Basic) -> bool:
+    if a == b:
+        return True
+    difference = expand(a - b)  # sizes are polynomials in the size symbols: expanded, zero is 0
+    if difference == 0 or difference.is_number:
+        return difference == 0
+    return simplify(difference) == 0
 
 
 def shape_text(shape: Shape) -> str:

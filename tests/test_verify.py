@@ -201,3 +201,61 @@ def test_unknown_claim_type_is_undecided_not_an_error():
 
     verdict = check(Mystery())
     assert verdict.status is Status.UNDECIDED
+
+
+# -- the cross-check of a general proof at an exact random rational point ---------------------
+
+
+def test_point_values_are_exact_deterministic_and_honour_assumptions():
+    from derive.verify.instances import point_value
+
+    lam = Symbol("lambda", positive=True)
+    values = [point_value(Symbol(f"a{k}"), 1) for k in range(40)]
+    assert all(isinstance(v, Rational) for v in values)
+    assert any(v < 0 for v in values) and any(v > 0 for v in values)
+    assert len(set(values)) == len(values)  # a wide range: no two entries coincide by chance
+    assert all(point_value(Symbol("lambda", positive=True), seed) > 0 for seed in range(30))
+    assert point_value(lam, 1) == point_value(Symbol("lambda", positive=True), 1)  # both sides of a claim agree
+    assert point_value(lam, 1) != point_value(lam, 2)
+
+
+@pytest.mark.parametrize(
+    "make, expected",
+    [
+        (lambda s: (s.A * s.x, s.A * s.x), Status.CHECKED),
+        (lambda s: ((s.A + s.A.T) * s.x, s.A * s.x + s.A.T * s.x), Status.CHECKED),
+        (lambda s: (s.A * s.x, s.A.T * s.x), Status.REFUTED),  # a transpose added
+        (lambda s: (s.x.T * s.A * s.x, s.x.T * s.A.T * s.x), Status.CHECKED),  # a scalar equals its transpose
+        (lambda s: (Entry(s.A * s.x, s.i, 1), Sum(s.AA[s.i, s.j] * s.X[s.j], (s.j, 1, s.n))), Status.CHECKED),
+        (lambda s: (Entry(s.A * s.x, s.i, 1), Sum(s.AA[s.j, s.i] * s.X[s.j], (s.j, 1, s.n))), Status.REFUTED),
+        (lambda s: (Jacobian(s.x.T * s.A * s.x, s.x), s.x.T * (s.A + s.A.T)), Status.CHECKED),
+        (lambda s: (Jacobian(s.x.T * s.A * s.x, s.x), 2 * s.x.T * s.A), Status.REFUTED),
+    ],
+)
+def test_cross_check_agrees_with_the_truth(sym, make, expected):
+    from derive.verify.equality import cross_check
+
+    lhs, rhs = make(sym)
+    given = Given((InRange(sym.i, Integer(1), sym.n),))
+    verdict = cross_check(lhs, rhs, given)
+    assert verdict is not None and verdict.status is expected, verdict
+    if expected is Status.CHECKED:
+        assert "random rational entries" in verdict.detail
+
+
+def test_a_general_proof_that_divides_by_a_singular_matrix_is_never_proved():
+    """(XXᵀ)⁻¹ᵀ = (XXᵀ)⁻¹ is matrix algebra where XXᵀ is invertible; for a tall X it never is.
+    The cross-check keeps the listed tall shape (it does not shrink it to a square one), finds
+    the inverse singular at its rational points and then with symbolic entries."""
+    from sympy import Inverse, MatrixSymbol
+
+    from derive.claims import Shapes
+
+    m, n = Symbol("m", integer=True, positive=True), Symbol("n", integer=True, positive=True)
+    X = MatrixSymbol("X", m, n)
+    claim = Equal(Inverse(X * X.T).T, Inverse(X * X.T), Given((Shapes.of({m: 2, n: 1}),)))
+    verdict = check(claim)
+    assert verdict.status is Status.UNDECIDED, verdict
+    assert "not invertible" in verdict.detail
+    wide = check(Equal(Inverse(X * X.T).T, Inverse(X * X.T), Given((Shapes.of({m: 2, n: 3}),))))
+    assert wide.status is Status.PROVED, wide

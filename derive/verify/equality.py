@@ -130,8 +130,13 @@ def _counterexample(entry: Basic, rng: random.Random) -> str:
     return f"residual {_short(entry)}"
 
 
-def check_on_instances(lhs: Basic, rhs: Basic, given: Given, seed: int = 0) -> Verdict | None:
-    """Exact check on concrete sizes (``checked``) or a refutation; None if there is nothing to size."""
+def check_on_instances(lhs: Basic, rhs: Basic, given: Given, seed: int = 0, point: int | None = None) -> Verdict | None:
+    """Exact check on concrete sizes (``checked``) or a refutation; None if there is nothing to size.
+
+    With ``point`` the entries and parameters are exact random rationals (see
+    :func:`~derive.verify.instances.instantiate`): a refutation is still a counterexample,
+    but agreement is evidence at one point, not a ``checked`` identity.
+    """
     sizes = size_symbols(lhs, rhs, given=given)
     ranges = given.of_type(InRange)
     if not sizes and not ranges:
@@ -144,8 +149,8 @@ def check_on_instances(lhs: Basic, rhs: Basic, given: Given, seed: int = 0) -> V
             where = _describe(dims, indices)
             try:
                 res = residual(
-                    instantiate(lhs, dims, indices, given, alongside=(rhs,)),
-                    instantiate(rhs, dims, indices, given, alongside=(lhs,)),
+                    instantiate(lhs, dims, indices, given, alongside=(rhs,), point=point),
+                    instantiate(rhs, dims, indices, given, alongside=(lhs,), point=point),
                 )
             except ValueError as exc:  # shapes disagree at this size
                 return Verdict(Status.REFUTED, "exact instance", f"{where}: {exc}")
@@ -191,7 +196,7 @@ def decide_equal(lhs: Basic, rhs: Basic, given: Given) -> Verdict:
         )
     method = prove_general(lhs, rhs, given)
     if method is not None:
-        cross = check_on_instances(lhs, rhs, _smallest(given, lhs, rhs))
+        cross = cross_check(lhs, rhs, given)
         if cross is not None and cross.status is Status.REFUTED:
             return Verdict(Status.UNDECIDED, method, f"general proof contradicted by an instance: {cross.detail}")
         return Verdict(Status.PROVED, method, f"cross-checked on an exact instance: {cross.detail}" if cross else "")
@@ -201,14 +206,50 @@ def decide_equal(lhs: Basic, rhs: Basic, given: Given) -> Verdict:
     return _sample_scalars(lhs, rhs, given)
 
 
+CROSS_POINTS = (1, 2)  # seeds of the random rational points a general proof is cross-checked at
+
+
+def cross_check(lhs: Basic, rhs: Basic, given: Given) -> Verdict | None:
+    """A general proof's independent cross-check: lhs = rhs on the smallest concrete size.
+
+    Entries and parameters are first set to exact random rationals (fast rational
+    arithmetic). Agreement there is all a cross-check needs; a disagreement, or a point
+    where an inverse is singular or a denominator vanishes, is tried at a second point,
+    then settled with symbolic entries, so that a coincidence of the point never turns
+    a correct proof into a contradiction.
+    """
+    small = _smallest(given, lhs, rhs)
+    for seed in CROSS_POINTS:
+        try:
+            at = check_on_instances(lhs, rhs, small, point=seed)
+        except (ZeroDivisionError, ValueError, TypeError):
+            continue
+        if at is None:
+            return None
+        if at.status is Status.CHECKED:
+            return Verdict(Status.CHECKED, "exact random rational instance", f"random rational entries, {at.detail}")
+    return check_on_instances(lhs, rhs, small)
+
+
 def _smallest(given: Given, lhs: Basic, rhs: Basic) -> Given:
+    """The given facts with one small concrete size to cross-check on.
+
+    Sizes a claim lists (a ``Shapes`` fact: tall m > n, say) are kept as listed — the
+    smallest listed choice with every size at least 2 — since shrinking them could
+    leave the claim's shape class (a tall 3×2 matrix is not a square 2×2 one). Without
+    a listing every size is 2 where the facts admit it.
+    """
     from derive.claims import Shapes
 
     choices = shape_choices(given, size_symbols(lhs, rhs, given=given))
-    pick = max(choices, key=lambda d: min(d.values(), default=0) if d else 0) if choices else {}
-    small = {k: min(v, 2) for k, v in pick.items()} if pick else {}
-    if small and not all(f.admits(small) for f in given.facts):
-        small = pick
+    if given.of_type(Shapes):
+        roomy = [d for d in choices if all(v >= 2 for v in d.values())]
+        small = min(roomy, key=lambda d: sum(d.values())) if roomy else max(choices, key=lambda d: min(d.values(), default=0))
+    else:
+        pick = max(choices, key=lambda d: min(d.values(), default=0) if d else 0) if choices else {}
+        small = {k: min(v, 2) for k, v in pick.items()} if pick else {}
+        if small and not all(f.admits(small) for f in given.facts):
+            small = pick
     return Given(tuple(f for f in given.facts if not isinstance(f, Shapes)) + (Shapes.of(small),))
 
 

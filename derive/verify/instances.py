@@ -19,7 +19,9 @@ from fractions import Fraction
 
 from sympy import (
     Basic,
+    Derivative,
     Identity,
+    IndexedBase,
     ZeroMatrix,
     ImmutableMatrix,
     Indexed,
@@ -37,6 +39,7 @@ from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
 
 from derive.claims import Fact, Given, InRange, Shapes, entry_symbol
 from derive.linalg import exact_value
+from derive.ops import Jacobian
 from derive.verify.index import evaluate, expand_entries
 
 DEFAULT_SIZES = (1, 2, 3, 4)
@@ -100,12 +103,18 @@ def instantiate(
     given: Given,
     *,
     alongside: tuple[Basic, ...] = (),
+    point: int | None = None,
 ) -> Basic:
     """``expr`` at concrete sizes and indices, with explicit matrices; evaluated.
 
     Matrix symbols get the same instance wherever they occur in ``expr`` and in the
     ``alongside`` expressions (the other side of a claim), so entries written in index
     notation (``x_k``) and entries of matrix expressions refer to the same symbols.
+
+    With ``point`` (a seed), every entry symbol and scalar parameter is then given the
+    exact rational :func:`point_value` — the same value on both sides of a claim, as it
+    depends only on the symbol and the seed — so the instance is evaluated in rational
+    arithmetic rather than in a field of rational functions.
     """
     sizes = {**dims, **indices}
     expr = expand_entries(expr).subs(sizes)
@@ -115,6 +124,9 @@ def instantiate(
     instances = {m: _matrix_instance(m, given.facts, dims) for m in symbols}
     by_name = {m.name: inst for m, inst in instances.items()}
     replaced = expr.xreplace(instances)
+    at = (lambda e: e) if point is None else (lambda e: _at_point(e, point))
+    if not replaced.has(Derivative, Jacobian):  # a variable of differentiation stays a symbol until the end
+        replaced = at(replaced)
     # Pure matrix algebra over explicit matrices: exact and fast in a fraction field.
     fast = exact_value(replaced)
     out = fast if fast is not None else evaluate(replaced)
@@ -126,15 +138,15 @@ def instantiate(
             return Symbol(f"{e.base.label}_{''.join(str(i) for i in idx)}")
         if len(idx) == 1:
             k = idx[0] - 1
-            return inst[k, 0] if inst.shape[1] == 1 else inst[0, k]
-        return inst[idx[0] - 1, idx[1] - 1]
+            return at(inst[k, 0] if inst.shape[1] == 1 else inst[0, k])
+        return at(inst[idx[0] - 1, idx[1] - 1])
 
     if out.has(Indexed):
         out = out.replace(lambda e: isinstance(e, Indexed) and all(i.is_Integer for i in e.indices), entry_of)
         out = evaluate(out)
     if isinstance(out, MatrixExpr) and not isinstance(out, MatrixBase):
         out = out.as_explicit()
-    return out
+    return at(out)
 
 
 def as_matrix(value: Basic) -> Matrix:
@@ -179,6 +191,28 @@ def sample_value(symbol: Symbol, rng: random.Random) -> Rational:
     if not (symbol.is_positive or symbol.is_nonnegative) and rng.random() < 0.5:
         value = -value
     return Rational(value.numerator, value.denominator)
+
+
+def point_value(symbol: Symbol, seed: int) -> Rational:
+    """A random rational for ``symbol`` that depends only on its name, assumptions and ``seed``.
+
+    Drawn from a wide range (numerators up to 10⁶, denominators up to 10³), so a non-zero
+    rational function of a few such values vanishes only by a rare coincidence.
+    """
+    rng = random.Random(f"{seed}:{symbol.name}:{sorted(symbol.assumptions0.items())}")
+    if symbol.is_integer:
+        return sample_value(symbol, rng)
+    value = Rational(rng.randint(1, 10**6), rng.randint(1, 10**3))
+    if not (symbol.is_positive or symbol.is_nonnegative) and rng.random() < 0.5:
+        value = -value
+    return value
+
+
+def _at_point(expr: Basic, seed: int) -> Basic:
+    """``expr`` with every free non-integer symbol at its :func:`point_value`."""
+    labels = {b.label for b in expr.atoms(IndexedBase)}
+    symbols = [s for s in expr.free_symbols if isinstance(s, Symbol) and not s.is_integer and s not in labels]
+    return expr.xreplace({s: point_value(s, seed) for s in symbols}) if symbols else expr
 
 
 def sample_point(symbols: set[Symbol], rng: random.Random) -> dict[Symbol, Rational]:
