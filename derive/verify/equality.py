@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
+from functools import lru_cache
 
 from sympy import (
     Basic,
@@ -71,6 +72,13 @@ def _apply_facts(expr: Basic, given: Given) -> Basic:
     return expr
 
 
+@lru_cache(maxsize=2048)
+def _normal_side(expr: Basic, given: Given) -> Basic:
+    """One side of an equation evaluated with the facts applied; memoized, as the terms of a
+    chain and the sides of a part's claims recur."""
+    return _apply_facts(evaluate(expr), given)
+
+
 def _index_level(expr: Basic) -> bool:
     return bool(expr.has(Sum) or expr.has(Indexed) or expr.has(Entry) or expr.atoms(Derivative))
 
@@ -91,13 +99,13 @@ def prove_general(lhs: Basic, rhs: Basic, given: Given) -> str | None:
             return "index notation, symbolic sizes"
         return None
     if is_matrix(lhs) or is_matrix(rhs):
-        a = _apply_facts(evaluate(lhs), given)
-        b = _apply_facts(evaluate(rhs), given)
+        a, b = _normal_side(lhs, given), _normal_side(rhs, given)
         if not (is_matrix(a) and is_matrix(b)):
             return None
-        difference = (a - b).doit().expand().doit()
-        difference = _apply_facts(difference, given).expand().doit()
-        if isinstance(difference, ZeroMatrix) or difference == 0:
+        if a != b:  # equal normal forms need no difference
+            difference = (a - b).doit().expand().doit()
+            difference = _apply_facts(difference, given).expand().doit()
+        if a == b or isinstance(difference, ZeroMatrix) or difference == 0:
             uses_calculus = lhs.has(Jacobian) or rhs.has(Jacobian)
             return (
                 "matrix calculus (SymPy's derivative, in the stated layout), symbolic sizes"
