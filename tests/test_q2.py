@@ -88,3 +88,22 @@ def test_corrupted_step_fails_with_location(part_id, title, corrupt):
     assert len(messages) == 1
     assert messages[0].startswith(f"cs182-hw0/q2/{part_id}, ")
     assert f"({title})" in messages[0] and "refuted" in messages[0]
+
+
+def test_e_counterexample_shows_both_sides_unmultiplied_and_is_checked(q2):
+    from sympy import ImmutableMatrix, MatMul, Transpose
+
+    from derive.claims import Unequal
+    from derive.verify import check
+
+    step = next(s for _, s in q2.part("e").claims() if isinstance(s.claim, Unequal))
+    lhs, rhs = step.claim.lhs, step.claim.rhs
+    # The document shows xᵀ(A + Aᵀ) and 2xᵀA at the point, not two already-multiplied rows.
+    assert isinstance(lhs, MatMul) and lhs.has(Transpose) and lhs.atoms(ImmutableMatrix)
+    assert isinstance(rhs, MatMul) and rhs.atoms(ImmutableMatrix)
+    assert step.verdict.status is Status.PROVED
+    # The same counterexample with a symmetric A is no counterexample: refuted.
+    S = ImmutableMatrix([[0, 1], [1, 0]])
+    x2 = ImmutableMatrix([[1], [0]])
+    symmetric = Unequal(MatMul(Transpose(x2), S + Transpose(S), evaluate=False), MatMul(2, Transpose(x2), S, evaluate=False))
+    assert check(symmetric).status is Status.REFUTED

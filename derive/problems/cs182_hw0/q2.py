@@ -6,7 +6,7 @@ and verifies the symmetry condition in both directions.
 
 from __future__ import annotations
 
-from sympy import ImmutableMatrix, Integer, IndexedBase, KroneckerDelta, MatrixSymbol, Sum, Symbol
+from sympy import ImmutableMatrix, Integer, IndexedBase, KroneckerDelta, MatAdd, MatMul, MatrixSymbol, Sum, Symbol, Transpose
 
 from derive.calculus import differentiate
 from derive.claims import Chain, Equal, Given, IdentityIff, InRange, Symmetric, Unequal
@@ -235,8 +235,19 @@ def part_e() -> Part:
         Step(
             Kind.NOTE,
             "A non-symmetric counterexample",
-            text("Without symmetry the identity fails. With n = 2, A = {} and x = {}:", A2, x2),
-            claim=Unequal(x2.T * (A2 + A2.T), 2 * x2.T * A2),
+            text(
+                "Without symmetry the identity fails. With {}, {} and {}, the two sides, written out "
+                "before they are multiplied, differ:",
+                Equation(n, Integer(2)),
+                Equation(A, A2),
+                Equation(x, x2),
+            ),
+            # Unevaluated products of the explicit matrices: the claim (and the document) shows
+            # both sides at the point, and the verifier multiplies them out itself.
+            claim=Unequal(
+                MatMul(Transpose(x2), MatAdd(A2, Transpose(A2), evaluate=False), evaluate=False),
+                MatMul(Integer(2), Transpose(x2), A2, evaluate=False),
+            ),
         ),
         Step(
             Kind.NOTE,
