@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 from sympy import IndexedBase, MatrixSymbol, Symbol
 
-from derive.model import Part, Problem
+from derive.model import Kind, Part, Problem, Step
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -61,3 +61,18 @@ def replace_step(problem: Problem, part_id: str, title: str, **changes) -> Probl
 
 def first_part(problem: Problem, part_id: str) -> Part:
     return problem.part(part_id)
+
+
+def step_titled(problem: Problem, part_id: str, title: str) -> Step:
+    """The step of a part with this title."""
+    return next(s for s in problem.part(part_id).steps if s.title == title)
+
+
+def assert_protocol(part: Part) -> None:
+    """The solution protocol's labels: interpretation, then method, then at least one step,
+    and exactly one answer, last (notes and figures may come anywhere before the answer)."""
+    kinds = [s.kind for s in part.steps]
+    labelled = [k for k in kinds if k not in (Kind.NOTE, Kind.FIGURE)]
+    assert labelled[:2] == [Kind.INTERPRETATION, Kind.METHOD], (part.id, labelled[:2])
+    assert kinds.count(Kind.ANSWER) == 1 and kinds[-1] is Kind.ANSWER, part.id
+    assert Kind.STEP in kinds, part.id

@@ -24,7 +24,7 @@ from derive.notation import Element, RealSpace
 from derive.registry import build_problem
 from derive.verify import check, failures, verify_problem
 
-from conftest import replace_step
+from conftest import assert_protocol, replace_step, step_titled
 
 PARTS = ["a", "b", "c", "d", "e", "f"]
 
@@ -44,20 +44,13 @@ def q3():
     return verify_problem(build_problem("cs182-hw0", "q3"))
 
 
-def _step(problem, part_id, title):
-    return next(s for s in problem.part(part_id).steps if s.title == title)
-
-
 def test_parts_are_a_to_f(q3):
     assert [p.id for p in q3.parts] == PARTS
 
 
 @pytest.mark.parametrize("part_id", PARTS)
 def test_protocol_labels(q3, part_id):
-    kinds = [s.kind for s in q3.part(part_id).steps]
-    assert kinds[0] is Kind.INTERPRETATION and kinds[1] is Kind.METHOD
-    assert kinds.count(Kind.ANSWER) == 1 and kinds[-1] is Kind.ANSWER
-    assert Kind.STEP in kinds
+    assert_protocol(q3.part(part_id))
 
 
 def test_nothing_refuted_or_undecided(q3):
@@ -81,14 +74,14 @@ def test_only_the_explicit_instance_checks_are_merely_checked(q3):
 
 @pytest.mark.parametrize("part_id, shapes", [("b", ["m=2, n=1", "m=3, n=2", "m=4, n=3"]), ("e", ["m=1, n=2", "m=2, n=3", "m=3, n=4"])])
 def test_svd_claims_are_also_checked_on_several_tall_or_wide_shapes(q3, part_id, shapes):
-    verdict = _step(q3, part_id, "Exact check on several shapes").verdict
+    verdict = step_titled(q3, part_id, "Exact check on several shapes").verdict
     assert all(shape in verdict.detail for shape in shapes)
 
 
 @pytest.mark.parametrize("part_id", ["b", "e"])
 def test_svd_proofs_are_general_and_cross_checked_on_instances(q3, part_id):
     for title in ("Substitute the SVD", "Invert a product of square factors", "Recognise Σ†"):
-        verdict = _step(q3, part_id, title).verdict
+        verdict = step_titled(q3, part_id, title).verdict
         assert verdict.status is Status.PROVED and "symbolic sizes" in verdict.method
         assert "cross-checked on an exact instance" in verdict.detail
 
@@ -137,7 +130,7 @@ def test_bookkeeping_of_sigma(q3, part_id, invertible, singular):
     [("a", "Rank assumption"), ("a", "Without full column rank"), ("b", "Reading of the statement"), ("d", "Rank assumption")],
 )
 def test_assumption_notes(q3, part_id, title):
-    assert _step(q3, part_id, title).kind is Kind.NOTE
+    assert step_titled(q3, part_id, title).kind is Kind.NOTE
 
 
 def test_every_formula_conforms(q3):
@@ -205,14 +198,14 @@ CORRUPTIONS = [
 
 @pytest.mark.parametrize("part_id, title, corrupt", CORRUPTIONS, ids=[f"{p}-{t}" for p, t, _ in CORRUPTIONS])
 def test_a_corrupted_step_is_refuted(q3, part_id, title, corrupt):
-    step = _step(q3, part_id, title)
+    step = step_titled(q3, part_id, title)
     verdict = check(corrupt(step.claim))
     assert verdict.status is Status.REFUTED, verdict
 
 
 def test_a_corrupted_step_is_reported_by_part_and_step():
     problem = build_problem("cs182-hw0", "q3")
-    step = _step(problem, "b", "Transpose of a product")
+    step = step_titled(problem, "b", "Transpose of a product")
     broken = replace_step(problem, "b", "Transpose of a product", claim=_swap("rhs", U.T, U)(step.claim))
     lines = failures([verify_problem(broken.only(["b"]))])
     assert len(lines) == 1

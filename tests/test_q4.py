@@ -35,7 +35,7 @@ from derive.registry import build_problem
 from derive.resolvent import Cleared, DiagonalForm
 from derive.verify import check, failures, verify_problem
 
-from conftest import replace_step
+from conftest import assert_protocol, replace_step, step_titled
 
 PARTS = ["a", "b", "c", "d", "e", "f", "g", "h"]
 
@@ -66,20 +66,13 @@ def built():
     return build_problem("cs182-hw0", "q4")
 
 
-def _step(problem, part_id, title):
-    return next(s for s in problem.part(part_id).steps if s.title == title)
-
-
 def test_parts_are_a_to_h(q4):
     assert [p.id for p in q4.parts] == PARTS
 
 
 @pytest.mark.parametrize("part_id", PARTS)
 def test_protocol_labels(q4, part_id):
-    kinds = [s.kind for s in q4.part(part_id).steps]
-    assert kinds[0] is Kind.INTERPRETATION and kinds[1] is Kind.METHOD
-    assert kinds.count(Kind.ANSWER) == 1 and kinds[-1] is Kind.ANSWER
-    assert Kind.STEP in kinds
+    assert_protocol(q4.part(part_id))
 
 
 def test_nothing_refuted_or_undecided(q4):
@@ -91,7 +84,7 @@ def test_only_the_explicit_shape_check_is_merely_checked(q4):
     levels = {(p.id, s.title): s.verdict.status for p in q4.parts for _, s in p.claims()}
     checked = [key for key, status in levels.items() if status is not Status.PROVED]
     assert checked == [("f", "Checked on several tall and wide shapes")]
-    verdict = _step(q4, "f", "Checked on several tall and wide shapes").verdict
+    verdict = step_titled(q4, "f", "Checked on several tall and wide shapes").verdict
     assert verdict.status is Status.CHECKED and "symbolic sizes" not in verdict.method
     for shape in ("d=1, n=3", "d=2, n=2", "d=3, n=1"):  # tall, square, wide
         assert shape in verdict.detail
@@ -105,7 +98,7 @@ def test_every_verdict_says_how(q4, part_id):
 
 def test_general_proofs_are_cross_checked_on_instances(q4):
     for part_id, title in [("b", "Substitute the SVD"), ("b", "The factor in blocks"), ("f", "The push-through identity")]:
-        verdict = _step(q4, part_id, title).verdict
+        verdict = step_titled(q4, part_id, title).verdict
         assert "symbolic sizes" in verdict.method and "exact instance" in verdict.detail, title
 
 
@@ -123,7 +116,7 @@ def test_b_answer_is_the_svd_form(q4):
     claim = q4.part("b").answer.claim
     assert isinstance(claim, Equal) and claim.lhs.doit() == RIDGE.doit()
     assert claim.rhs == V * F * U.T * y
-    factor = _step(q4, "b", "One factor per singular direction").claim
+    factor = step_titled(q4, "b", "One factor per singular direction").claim
     assert isinstance(factor, DiagonalForm) and factor.value == sigma / (sigma**2 + lam)
 
 
@@ -168,15 +161,15 @@ def test_h_answer_is_the_pseudo_inverse_limit(q4):
     [("Tall X of full column rank", LS), ("Wide X of full row rank", MIN_NORM)],
 )
 def test_h_tall_and_wide_limits(q4, title, value):
-    claim = _step(q4, "h", title).claim
+    claim = step_titled(q4, "h", title).claim
     assert isinstance(claim, MatrixLimit) and claim.value.doit() == value.doit()
 
 
 def test_five_perspectives_are_cross_checked(q4):
-    claim = _step(q4, "f", "The five perspectives agree").claim
+    claim = step_titled(q4, "f", "The five perspectives agree").claim
     assert isinstance(claim, Chain) and len(claim.terms) == 4
     assert RIDGE.doit() in [t.doit() for t in claim.terms] and KERNEL.doit() in [t.doit() for t in claim.terms]
-    example = _step(q4, "f", "A worked example").claim
+    example = step_titled(q4, "f", "A worked example").claim
     assert isinstance(example, Chain) and len(example.terms) == 6
 
 
@@ -196,12 +189,12 @@ def test_five_perspectives_are_cross_checked(q4):
     ],
 )
 def test_notes(q4, part_id, title):
-    assert _step(q4, part_id, title).kind is Kind.NOTE
+    assert step_titled(q4, part_id, title).kind is Kind.NOTE
 
 
 def test_counterexamples_are_verified_points(q4):
     for title in ("Counterexample: σᵢ ≫ λ, yet the factor is far from 1/σᵢ", "Counterexample: σᵢ ≪ λ, yet the factor is not ≈ σᵢ/λ"):
-        step = _step(q4, "b", title)
+        step = step_titled(q4, "b", title)
         assert isinstance(step.claim, EqualOn) and step.verdict.status is Status.PROVED
         assert all(c.is_Equality for c in step.claim.where)
 
@@ -293,7 +286,7 @@ CORRUPTIONS = [
     "part_id, title, corrupt", CORRUPTIONS, ids=[f"{p}-{t[:24]}-{k}" for k, (p, t, _) in enumerate(CORRUPTIONS)]
 )
 def test_corrupted_claim_is_refuted(built, part_id, title, corrupt):
-    step = _step(built, part_id, title)
+    step = step_titled(built, part_id, title)
     verdict = check(corrupt(step.claim))
     assert verdict.status is Status.REFUTED, verdict
 
@@ -306,7 +299,7 @@ def test_corrupted_claim_is_refuted(built, part_id, title, corrupt):
     ],
 )
 def test_corrupted_step_fails_with_location(built, part_id, title, corrupt):
-    step = _step(built, part_id, title)
+    step = step_titled(built, part_id, title)
     broken = replace_step(built, part_id, title, claim=corrupt(step.claim))
     messages = failures([verify_problem(broken.only([part_id]))])
     assert len(messages) == 1

@@ -19,6 +19,8 @@ from derive.registry import build_problem, load
 from derive.relu import Indicator, ReLU
 from derive.verify import check, failures, verify_problem
 
+from conftest import assert_protocol
+
 w, b, x, y, t, lam, h = q5.w, q5.b, q5.x, q5.y, q5.t, q5.lam, q5.h
 wp, bp, e, ep, phi, ell = q5.wp, q5.bp, q5.e, q5.ep, q5.phi, q5.ell
 DEFS, NET = q5.DEFS, q5.NET_DEFS
@@ -41,8 +43,7 @@ def test_parts_and_cases():
     assert [p.id for p in load("cs182-hw0/q5/b")[0].parts] == ["b.i", "b.ii", "b.iii", "b.iv"]
     for part in problem.parts:
         assert part.answer.claim is not None, part.id
-        kinds = [s.kind for s in part.steps]
-        assert Kind.INTERPRETATION in kinds and Kind.METHOD in kinds, part.id
+        assert_protocol(part)
 
 
 def test_every_claim_is_proved(verified):
