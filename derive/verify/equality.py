@@ -30,6 +30,7 @@ from sympy import (
     simplify,
     sstr,
 )
+from sympy.matrices.exceptions import NonInvertibleMatrixError
 from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
 
 from derive.claims import Chain, Equal, Given, HasShape, InRange, Unequal
@@ -48,6 +49,11 @@ from derive.verify.instances import (
 )
 
 SAMPLES = 12
+# The method of a refutation by an inverse that does not exist: with symbolic entries, SymPy
+# raises only when the determinant is identically zero, so the claim's formula is undefined
+# at that size — a mistake in the claim, whatever a general proof (which assumes every
+# written inverse exists) said.
+UNDEFINED = "exact instance: an inverse that does not exist"
 _SHOWN = 160  # characters of a residual or counterexample shown in a verdict
 
 
@@ -160,7 +166,9 @@ def check_on_instances(lhs: Basic, rhs: Basic, given: Given, seed: int = 0, poin
                     instantiate(lhs, dims, indices, given, alongside=(rhs,), point=point),
                     instantiate(rhs, dims, indices, given, alongside=(lhs,), point=point),
                 )
-            except ValueError as exc:  # shapes disagree at this size
+            except ValueError as exc:  # shapes disagree at this size, or an inverse does not exist
+                if point is None and isinstance(exc, NonInvertibleMatrixError):
+                    return Verdict(Status.REFUTED, UNDEFINED, f"{where}: a matrix written inverted is singular for every value of its entries ({exc})")
                 return Verdict(Status.REFUTED, "exact instance", f"{where}: {exc}")
             for entry in res:
                 zero = is_zero_exact(entry)
@@ -205,6 +213,8 @@ def decide_equal(lhs: Basic, rhs: Basic, given: Given) -> Verdict:
     method = prove_general(lhs, rhs, given)
     if method is not None:
         cross = cross_check(lhs, rhs, given)
+        if cross is not None and cross.method == UNDEFINED:
+            return cross
         if cross is not None and cross.status is Status.REFUTED:
             return Verdict(Status.UNDECIDED, method, f"general proof contradicted by an instance: {cross.detail}")
         return Verdict(Status.PROVED, method, f"cross-checked on an exact instance: {cross.detail}" if cross else "")
