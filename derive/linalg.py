@@ -72,6 +72,7 @@ from sympy import (
     Transpose,
     ZeroMatrix,
     expand,
+    preorder_traversal,
     simplify,
     sqrt,
     sstr,
@@ -477,6 +478,16 @@ def _unwrap(block: BlockMatrix) -> Basic:
     return block.blocks[0, 0] if block.blockshape == (1, 1) else block
 
 
+def _collapsible(expr: Basic) -> bool:
+    """Whether SymPy's ``block_collapse`` has work left after :func:`_block_products`: a block
+    matrix transposed, inverted, raised to a power or added (products are done already).
+    ``block_collapse`` is slow — it re-derives every block shape — so it runs only then."""
+    return any(
+        isinstance(node, Transpose | Inverse | MatPow | MatAdd) and any(isinstance(a, BlockMatrix) for a in node.args)
+        for node in preorder_traversal(expr)
+    )
+
+
 def _collapse(expr: Basic) -> Basic:
     try:
         return block_collapse(expr)
@@ -521,7 +532,9 @@ def normalize(
         expr = _drop_pairs(expr, orth).xreplace(transposes)
         expr = _peel_inverses(expr, lambda a: a in square_orth).xreplace(transposes)
         if blocks:
-            expr = _block_products(_collapse(_block_products(expr)))
+            expr = _block_products(expr)
+            if _collapsible(expr):
+                expr = _block_products(_collapse(expr))
             expr = expr.replace(lambda e: isinstance(e, BlockMatrix), _unwrap)
             expr = _zero_blocks(expr).xreplace(transposes)
         if expr == before:
