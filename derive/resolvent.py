@@ -63,7 +63,7 @@ from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
 from sympy.matrices.expressions.blockmatrix import block_collapse
 
 from derive.claims import NOTHING, Claim, Fact, Given, entry_symbol
-from derive.linalg import normalize, same_size
+from derive.linalg import _collapsible, normalize, same_size
 from derive.notation import Diag, Equation, Relation, Tuple_, Words
 
 # -- facts ------------------------------------------------------------------------------------
@@ -457,7 +457,10 @@ def shift_normalize(expr: Basic, algebra: ShiftAlgebra) -> Basic:
         expr = split_identities(expr)
         if expr.has(BlockMatrix):
             # block_collapse nests products (V·B₁)·B₂; flatten before multiplying blocks.
-            expr = block_products(_collapse(block_products(expr)).doit())
+            expr = block_products(expr)
+            if _collapsible(expr):
+                expr = _collapse(expr)
+            expr = block_products(expr.doit())
             expr = expr.replace(lambda e: isinstance(e, BlockMatrix), _unwrap)
         found = resolvents_in(expr, x)
         for resolvent in found:
