@@ -438,20 +438,26 @@ def _zero_blocks(expr: Basic) -> Basic:
     return expr.replace(lambda e: isinstance(e, BlockMatrix), one)
 
 
-def _block_products(expr: Basic) -> Basic:
+def block_products(expr: Basic) -> Basic:
     """Multiply adjacent factors wherever the block partitions conform (in any position).
 
     SymPy's ``block_collapse`` multiplies left to right and gives up at the first pair
-    whose partitions differ (``yᵀU · [D⁻¹; 0] · D²``); here every conforming pair is
-    multiplied, a plain matrix counting as a single block.
+    whose partitions differ (``yᵀU · [D⁻¹; 0] · D²``), and at ``V·B₁·B₂·Uᵀ`` because V is
+    not a block matrix; here every conforming pair is multiplied, a plain matrix counting
+    as a single block. Partitions conform when their sizes are provably equal.
     """
 
     def as_block(a: Basic) -> BlockMatrix:
         return a if isinstance(a, BlockMatrix) else BlockMatrix([[a]])
 
+    def conform(left: BlockMatrix, right: BlockMatrix) -> bool:
+        cols, rows = left.colblocksizes, right.rowblocksizes
+        return len(cols) == len(rows) and all(same_size(p, q) for p, q in zip(cols, rows))
+
     def one(product: MatMul) -> Basic:
         scalars = [a for a in product.args if not isinstance(a, MatrixExpr)]
         factors = [a for a in product.args if isinstance(a, MatrixExpr)]
+        any_change = False
         # Two block matrices first, then a block matrix with a plain one: a fixed order
         # gives equal expressions the same normal form.
         for both in (True, False):
@@ -464,12 +470,12 @@ def _block_products(expr: Basic) -> Basic:
                     if not (all(blocky) if both else any(blocky)):
                         continue
                     left, right = as_block(a), as_block(b)
-                    if left.colblocksizes == right.rowblocksizes:
+                    if conform(left, right):
                         blocks = (left.blocks * right.blocks).applyfunc(lambda e: e.doit())
                         factors[i : i + 2] = [_unwrap(BlockMatrix(blocks))]
-                        changed = True
+                        changed = any_change = True
                         break
-        return MatMul(*scalars, *factors)
+        return MatMul(*scalars, *factors) if any_change else product
 
     return expr.replace(lambda e: isinstance(e, MatMul), one)
 
@@ -479,7 +485,7 @@ def _unwrap(block: BlockMatrix) -> Basic:
 
 
 def _collapsible(expr: Basic) -> bool:
-    """Whether SymPy's ``block_collapse`` has work left after :func:`_block_products`: a block
+    """Whether SymPy's ``block_collapse`` has work left after :func:`block_products`: a block
     matrix transposed, inverted, raised to a power or added (products are done already).
     ``block_collapse`` is slow — it re-derives every block shape — so it runs only then."""
     return any(
@@ -532,9 +538,9 @@ def normalize(
         expr = _drop_pairs(expr, orth).xreplace(transposes)
         expr = _peel_inverses(expr, lambda a: a in square_orth).xreplace(transposes)
         if blocks:
-            expr = _block_products(expr)
+            expr = block_products(expr)
             if _collapsible(expr):
-                expr = _block_products(_collapse(expr))
+                expr = block_products(_collapse(expr))
             expr = expr.replace(lambda e: isinstance(e, BlockMatrix), _unwrap)
             expr = _zero_blocks(expr).xreplace(transposes)
         if expr == before:

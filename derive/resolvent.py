@@ -63,7 +63,7 @@ from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
 from sympy.matrices.expressions.blockmatrix import block_collapse
 
 from derive.claims import NOTHING, Claim, Fact, Given, entry_symbol
-from derive.linalg import _collapsible, normalize, same_size
+from derive.linalg import _collapsible, block_products, normalize, same_size
 from derive.notation import Diag, Equation, Relation, Tuple_, Words
 
 # -- facts ------------------------------------------------------------------------------------
@@ -409,34 +409,6 @@ def _collapse(expr: Basic) -> Basic:
 
 def _unwrap(block: BlockMatrix) -> Basic:
     return block.blocks[0, 0] if block.blockshape == (1, 1) else block
-
-
-def block_products(expr: Basic) -> Basic:
-    """Multiply adjacent block matrices with conforming partitions, anywhere in a product.
-
-    SymPy's ``block_collapse`` gives up on ``V·B₁·B₂·Uᵀ`` because V is not a block matrix;
-    the product B₁B₂ is still an ordinary block product.
-    """
-
-    def one(product: MatMul) -> Basic:
-        scalar, factors = _split_scalar(product)
-        changed, any_change = True, False
-        while changed:
-            changed = False
-            for k in range(len(factors) - 1):
-                a, b = factors[k], factors[k + 1]
-                if isinstance(a, BlockMatrix) and isinstance(b, BlockMatrix) and all(
-                    same_size(p, q) for p, q in zip(a.colblocksizes, b.rowblocksizes)
-                ) and len(a.colblocksizes) == len(b.rowblocksizes):
-                    blocks = (a.blocks * b.blocks).applyfunc(lambda e: e.doit())
-                    factors[k : k + 2] = [_unwrap(BlockMatrix(blocks))]
-                    changed = any_change = True
-                    break
-        if not any_change:
-            return product
-        return MatMul(*factors) if scalar == 1 else MatMul(scalar, *factors)
-
-    return expr.replace(lambda e: isinstance(e, MatMul), one)
 
 
 def shift_normalize(expr: Basic, algebra: ShiftAlgebra) -> Basic:
