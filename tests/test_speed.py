@@ -167,3 +167,25 @@ def test_given_views_render_a_set_as_its_problems_do(verified, fmt):
 def test_escape_tex_is_the_same_every_time(value, escaped):
     assert escape_tex(value) == escaped
     assert escape_tex(value) == escaped  # from the memo
+
+
+def test_a_figure_is_drawn_alike_after_others_and_alone():
+    """matplotlib's formula layouts are shared between figures and formats in a process:
+    a figure drawn after others is byte for byte the one a fresh process draws."""
+    import hashlib
+    import subprocess
+    import sys
+
+    from derive.registry import build_problem
+    from derive.render.figures import figures_of
+
+    figures = figures_of(build_problem("cs182-hw0", "q5"))
+    assert len(figures) > 1
+    after_others = [draw(f) for f in figures][-1]
+    script = (
+        "import hashlib, sys; from derive.registry import build_problem; from derive.render.figures import figures_of, draw; "
+        "files = draw(figures_of(build_problem('cs182-hw0', 'q5'))[-1]); "
+        "print(hashlib.sha256(files['svg']).hexdigest(), hashlib.sha256(files['pdf']).hexdigest())"
+    )
+    alone = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    assert alone == [hashlib.sha256(after_others[fmt]).hexdigest() for fmt in ("svg", "pdf")]

@@ -9,6 +9,7 @@ write the files only once every claim is (see :mod:`derive.pipeline`).
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -38,10 +39,27 @@ def preload() -> None:
     import matplotlib.pyplot  # noqa: F401
     from matplotlib.mathtext import MathTextParser
 
-    # The grammar is built on the first parse and kept by the class. (A throwaway parser:
-    # its cached result holds fonts, which must not be shared with forked workers.)
+    _share_parses(MathTextParser)
+    # The grammar is built on the first parse and kept by the class.
     MathTextParser("path").parse("$x$")
     _loaded = True
+
+
+def _share_parses(parser: type) -> None:
+    """Let matplotlib's mathtext parsers of one output type share their cached layouts.
+
+    Each renderer makes its own parser, and the cache of laid-out formulas is keyed by
+    the parser: every label was laid out again for each figure and format (a sixth of
+    the drawing time). A parser holds nothing but its output type, so two of one type
+    give the same layouts. A cached layout holds fonts, which must not cross a fork:
+    a forked process starts with an empty cache (as matplotlib does with its fonts).
+    """
+    cached = getattr(parser, "_parse_cached", None)
+    if set(vars(parser("path"))) != {"_output_type"} or not hasattr(cached, "cache_clear"):
+        return  # another matplotlib than this was written for: leave it as it is
+    parser.__eq__ = lambda self, other: type(other) is type(self) and other._output_type == self._output_type
+    parser.__hash__ = lambda self: hash((type(self), self._output_type))
+    os.register_at_fork(after_in_child=cached.cache_clear)
 
 
 def draw(figure: Figure, formats: Iterable[str] = FORMATS) -> dict[str, bytes]:
