@@ -4,7 +4,7 @@ Two kinds of entry live under one directory (``$DERIVE_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/derive``, else ``~/.cache/derive``):
 
 * **verdicts** — one JSON file per claim, keyed by a SHA-256 of the claim's content:
-  its class, every field (SymPy objects through ``srepr``, facts and nested
+  its class, every field (SymPy objects by class and hashable content, facts and nested
   dataclasses field by field) and the verifier's fingerprint (its version, the
   source of every module that can change a verdict, the SymPy and Python versions).
   A changed claim or a changed verifier has a different key, so it is re-verified.
@@ -25,6 +25,7 @@ import dataclasses
 import enum
 import hashlib
 import json
+import numbers
 import os
 import re
 import shutil
@@ -35,8 +36,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sympy import Basic, srepr
-from sympy.core.function import AppliedUndef, UndefinedFunction
+from sympy import Basic, Dummy, srepr
+from sympy.core.function import UndefinedFunction
 
 from derive.model import Status, Verdict
 
@@ -61,8 +62,8 @@ class Uncacheable(TypeError):
 def canonical(value: Any) -> str:
     """A text that depends only on the value's content, the same in every process and run.
 
-    SymPy objects are printed by ``srepr``; the index SymPy gives each ``Dummy`` (a
-    process-wide counter) is replaced by its order of first appearance, so claims built
+    SymPy objects are printed by class and content (see :func:`_basic`); the index SymPy
+    gives each ``Dummy`` (a process-wide counter) is replaced by its order of first appearance, so claims built
     with dummies hash the same in every run. Raises :class:`Uncacheable` for values
     with no content representation (functions, objects printed with an address).
     """
@@ -77,9 +78,7 @@ def canonical(value: Any) -> str:
 
 def _canonical(value: Any) -> str:
     if isinstance(value, Basic):
-        # srepr prints an undefined function by name only; its assumptions matter too.
-        functions = sorted({_function(a.func) for a in value.atoms(AppliedUndef)})
-        return srepr(value) + "".join(functions)
+        return _basic(value)
     if isinstance(value, UndefinedFunction):
         return _function(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -98,6 +97,45 @@ def _canonical(value: Any) -> str:
         items = sorted(f"{_canonical(k)}:{_canonical(v)}" for k, v in value.items())
         return "{" + ",".join(items) + "}"
     raise Uncacheable(f"no content representation for {type(value).__name__}")
+
+
+@lru_cache(maxsize=1 << 16, typed=True)
+def _basic(expr: Basic) -> str:
+    """A SymPy object by its class and its hashable content, the data SymPy's own
+    equality compares (so equal objects, and only they, print alike), recursively.
+
+    Not ``srepr``: that orders the terms of every sum and product again, which cost most
+    of a build whose verdicts were all cached. Memoized: claims share their facts and
+    subexpressions. Dummies keep their process-wide index here; :func:`canonical`
+    renumbers them in the whole text.
+    """
+    kind = type(expr)
+    # An undefined function is a class made at run time: its name and assumptions.
+    name = _function(kind) if isinstance(kind, UndefinedFunction) else f"{kind.__module__}.{kind.__qualname__}"
+    if isinstance(expr, Dummy):
+        content = expr._hashable_content()
+        inner = [_content(c) for c in content[:-1]] + [f"dummy_index={content[-1]}"]
+    else:
+        inner = [_content(c) for c in expr._hashable_content()]
+    return f"{name}({','.join(inner)})"
+
+
+def _content(value: Any) -> str:
+    if isinstance(value, Basic):
+        return _basic(value)
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return repr(value)
+    if isinstance(value, (tuple, list)):
+        return "(" + ",".join(_content(v) for v in value) + ")"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ",".join(sorted(_content(v) for v in value)) + "}"
+    if isinstance(value, Mapping):
+        return "{" + ",".join(sorted(f"{_content(k)}:{_content(v)}" for k, v in value.items())) + "}"
+    if isinstance(value, UndefinedFunction):
+        return _function(value)
+    if isinstance(value, numbers.Number):  # an mpmath or gmpy number inside a Float
+        return f"{type(value).__name__}({value!r})"
+    raise Uncacheable(f"no content representation for {type(value).__name__} inside a SymPy object")
 
 
 def _function(fn: UndefinedFunction) -> str:

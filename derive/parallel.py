@@ -14,7 +14,7 @@ import os
 import pickle
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
@@ -38,11 +38,15 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def forks() -> bool:
+    """Whether workers are forked: they then start with a copy of this process's memory
+    (imported modules, registered checkers, and objects that cannot be pickled)."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
 def _context() -> Any:
     # fork shares the parent's imported SymPy and registered checkers: no start-up cost.
-    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context()
+    return multiprocessing.get_context("fork") if forks() else multiprocessing.get_context()
 
 
 def _picklable(item: Any) -> bool:
@@ -72,6 +76,7 @@ def run_all(
     items: Sequence[T],
     jobs: int = 1,
     on_result: Callable[[int, R], None] | None = None,
+    meanwhile: Iterable[Callable[[], object]] = (),
 ) -> list[R]:
     """``[fn(item) for item in items]``, on up to ``jobs`` worker processes.
 
@@ -79,8 +84,13 @@ def run_all(
     this process. ``on_result(index, result)`` is called as each result arrives. An
     exception raised by ``fn`` is raised here after the workers are stopped; a worker
     that dies (killed, out of memory) is a :class:`DeriveError`.
+
+    ``meanwhile`` are chores for this process, which would otherwise only wait for the
+    workers: each is called once, between checks for arrived results (after the items
+    when there are no workers).
     """
     results: list[Any] = [None] * len(items)
+    chores = iter(meanwhile)
 
     def done(index: int, result: R) -> None:
         results[index] = result
@@ -97,9 +107,15 @@ def run_all(
             for i in local:
                 done(i, fn(items[i]))
             while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                chore = next(chores, None)
+                # With a chore to do, only collect what has arrived; else wait for a result.
+                finished, _ = wait(pending, timeout=0 if chore else None, return_when=FIRST_COMPLETED)
                 for future in finished:
                     done(pending.pop(future), future.result())
+                if chore is not None:
+                    chore()
+            for chore in chores:
+                chore()
         except BrokenProcessPool as exc:
             _stop(executor)
             raise DeriveError(f"a worker process stopped unexpectedly (out of memory?): {exc}") from None
@@ -110,7 +126,9 @@ def run_all(
     else:
         for i in range(len(items)):
             done(i, fn(items[i]))
+        for chore in chores:
+            chore()
     return results
 
 
-__all__ = ["default_jobs", "run_all"]
+__all__ = ["default_jobs", "forks", "run_all"]

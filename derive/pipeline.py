@@ -13,18 +13,20 @@ import shutil
 import subprocess
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from derive.cache import Cache
 from derive.errors import RenderError, ToolMissingError, UsageError, VerificationFailed
-from derive.model import Problem, ProblemSet, Verdict
-from derive.parallel import run_all
+from derive.model import Figure, Problem, ProblemSet, Verdict
+from derive.parallel import forks, run_all
 from derive.registry import build_problem, get_set, resolve, sets
 from derive.render import FORMATS as TEXT_FORMATS
-from derive.render import render_problem, render_set
-from derive.render.figures import figures_of, save
+from derive.render import render_problem, render_set, warm
+from derive.render import figures as figure_files
+from derive.render.figures import figures_of
+from derive.render.view import ProblemView, problem_view
 from derive.verify import DEFAULT_TIME_LIMIT, check, failures, verify_problem
 
 FORMATS = TEXT_FORMATS + ("pdf",)
@@ -90,6 +92,36 @@ def _check_task(task: tuple[object, float | None]) -> Verdict:
     return check(claim, time_limit)  # type: ignore[arg-type]
 
 
+# The figures of the build in progress. A worker forked while a build runs finds a figure
+# here by its index: a figure's drawing is usually a closure, which cannot be pickled.
+_FIGURES: list[Figure] = []
+
+
+@dataclass(frozen=True)
+class _FigureRef:
+    index: int
+
+
+def _task(task: tuple[str, object, float | None]) -> object:
+    """One piece of a build's pool work: verify a claim, or draw a figure (to bytes)."""
+    kind, item, time_limit = task
+    if kind == "claim":
+        return check(item, time_limit)  # type: ignore[arg-type]
+    figure = _FIGURES[item.index] if isinstance(item, _FigureRef) else item
+    try:
+        return figure_files.draw(figure)  # type: ignore[arg-type]
+    except Exception as exc:  # reported once verification is done: a failed claim comes first
+        return RenderError(f"figure {figure.name} could not be drawn: {type(exc).__name__}: {exc}")  # type: ignore[union-attr]
+
+
+def _load(targets: list[str] | None) -> list[Problem]:
+    problems = []
+    for set_id, problem_id, parts in _selected(targets):
+        problem = build_problem(set_id, problem_id)
+        problems.append(problem if parts is None else problem.only(list(parts)))
+    return problems
+
+
 def verify_targets(
     targets: list[str] | None,
     progress: Callable[[str], None] | None = None,
@@ -106,10 +138,24 @@ def verify_targets(
     ``progress`` receives a line as each problem is done, ``tick(done, total)`` a call
     as each claim is decided.
     """
-    problems = []
-    for set_id, problem_id, parts in _selected(targets):
-        problem = build_problem(set_id, problem_id)
-        problems.append(problem if parts is None else problem.only(list(parts)))
+    problems, _ = _verify(_load(targets), progress, cache=cache, jobs=jobs, time_limit=time_limit, tick=tick)
+    return problems
+
+
+def _verify(
+    problems: list[Problem],
+    progress: Callable[[str], None] | None = None,
+    *,
+    cache: Cache | None = None,
+    jobs: int = 1,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+    tick: Callable[[int, int], None] | None = None,
+    figures: Sequence[Figure] = (),
+    meanwhile: Iterable[Callable[[], object]] = (),
+) -> tuple[list[Problem], list[dict[str, bytes] | RenderError]]:
+    """Verify ``problems`` (see :func:`verify_targets`) and draw ``figures`` on the same
+    worker processes; ``meanwhile`` are chores for this process while the workers work.
+    Returns the verified problems and each figure's files (or the error that stopped it)."""
     # One slot per claim: (problem, part, step index within the part).
     slots = [(p, q, index - 1) for p, pr in enumerate(problems) for q, part in enumerate(pr.parts) for index, _ in part.claims()]
     claims = [problems[p].parts[q].steps[k].claim for p, q, k in slots]
@@ -137,22 +183,46 @@ def verify_targets(
                 progress(f"verified {problems[p].target} ({claims_of[p]} claims)")
 
     settle([i for i, v in enumerate(verdicts) if v is not None])
+    drawn: list[dict[str, bytes] | RenderError] = [RenderError("not drawn")] * len(figures)
 
-    def arrived(n: int, verdict: Verdict) -> None:
+    def arrived(n: int, result: object) -> None:
+        if n >= len(todo):
+            drawn[n - len(todo)] = result  # type: ignore[assignment]
+            return
+        verdict: Verdict = result  # type: ignore[assignment]
         for i in todo[n]:
             verdicts[i] = verdict
         if cache:
             cache.put(keys[todo[n][0]], verdict)
         settle(todo[n])
 
-    run_all(_check_task, [(claims[group[0]], time_limit) for group in todo], jobs, arrived)
+    tasks: list[tuple[str, object, float | None]] = [("claim", claims[group[0]], time_limit) for group in todo]
+    chores = list(meanwhile)
+    if jobs > 1 and not todo and len(figures) > 1 and forks():
+        # Nothing to verify: the workers draw the figures while this process does its
+        # chores. matplotlib is imported once, here, and shared with the forked workers.
+        figure_files.preload()
+        tasks += [("figure", _FigureRef(i), None) for i in range(len(figures))]
+    else:
+        # Verifying keeps the workers busy; this process, which would only wait for them,
+        # draws (one matplotlib start-up instead of one per worker).
+        def drawer(n: int) -> Callable[[], None]:
+            return lambda: arrived(len(todo) + n, _task(("figure", figures[n], None)))
+
+        chores += [drawer(n) for n in range(len(figures))]
+    _FIGURES[:] = figures
+    try:
+        run_all(_task, tasks, jobs, arrived, meanwhile=chores)
+    finally:
+        _FIGURES.clear()
     steps = {(p, q): list(part.steps) for p, pr in enumerate(problems) for q, part in enumerate(pr.parts)}
     for (p, q, k), verdict in zip(slots, verdicts):
         steps[p, q][k] = replace(steps[p, q][k], verdict=verdict)
-    return [
+    verified = [
         replace(pr, parts=tuple(replace(part, steps=tuple(steps[p, q])) for q, part in enumerate(pr.parts)))
         for p, pr in enumerate(problems)
     ]
+    return verified, drawn
 
 
 def build(
@@ -183,52 +253,71 @@ def build(
         restored = cache.restore(documents, out)
         if restored is not None:
             return BuildReport(written=restored, from_cache=True)
-    problems = verify_targets(targets, progress, cache=cache, jobs=jobs, time_limit=time_limit, tick=tick)
+    problems = _load(targets)
+    whole = {(p.set_id, p.id) for p in problems if len(p.parts) == len(build_problem(p.set_id, p.id).parts)}
+    figures = [f for p in problems for f in figures_of(p)]
+    files_of = [_figure_files(p) for p in problems]
+    # While the claims are verified, print every formula (LaTeX and Unicode): it does not
+    # depend on the verdicts, and rendering after verification finds it done.
+    chores = [lambda p=p, files=files: warm(p, files) for p, files in zip(problems, files_of)]
+    problems, drawn = _verify(
+        problems, progress, cache=cache, jobs=jobs, time_limit=time_limit, tick=tick, figures=figures, meanwhile=chores
+    )
     bad = failures(problems)
     if bad:
         raise VerificationFailed(bad)
+    for result in drawn:
+        if isinstance(result, RenderError):
+            raise result
     report = BuildReport(problems=problems)
-    whole = {(p.set_id, p.id) for p in problems if len(p.parts) == len(build_problem(p.set_id, p.id).parts)}
-    for problem in problems:
+    drawings = iter(drawn)
+    views: list[ProblemView] = []
+    for problem, files in zip(problems, files_of):
         directory = out / problem.set_id
         stem = problem.id if (problem.set_id, problem.id) in whole else f"{problem.id}-{'-'.join(p.id for p in problem.parts)}"
-        files = _save_figures(problem, directory, report)
+        for figure in figures_of(problem):
+            report.written.extend(figure_files.write(figure, next(drawings), directory / "figures").values())  # type: ignore[arg-type]
+        view = problem_view(problem, files)
+        views.append(view)
         for fmt in fmts:
             if fmt == "pdf":
                 continue
-            report.written.append(write_atomic(directory / f"{stem}.{fmt}", render_problem(problem, fmt, files)))
+            report.written.append(write_atomic(directory / f"{stem}.{fmt}", render_problem(problem, fmt, files, view=view)))
         if "pdf" in fmts:
-            tex = render_problem(problem, "tex", files)
+            tex = render_problem(problem, "tex", files, view=view)
             report.written.append(compile_pdf(tex, directory / f"{stem}.pdf", directory))
         if progress:
             progress(f"wrote {problem.set_id}/{stem}")
     for spec in sets():
-        members = [p for p in problems if p.set_id == spec.id and (p.set_id, p.id) in whole]
+        chosen = [i for i, p in enumerate(problems) if p.set_id == spec.id and (p.set_id, p.id) in whole]
+        members = [problems[i] for i in chosen]
         if [p.id for p in members] != spec.problem_ids():
             continue
         problem_set = ProblemSet(spec.id, spec.title, tuple(members))
         directory = out / spec.id
-        files = {name: paths for p in members for name, paths in _figure_files(p).items()}
+        files = {name: paths for i in chosen for name, paths in files_of[i].items()}
+        # Each problem's view was built with its own figures' files: the same as with the set's.
+        set_views = [views[i] for i in chosen]
         for fmt in fmts:
             if fmt == "pdf":
-                report.written.append(compile_pdf(render_set(problem_set, "tex", files), directory / f"{spec.id}.pdf", directory))
+                tex = render_set(problem_set, "tex", files, views=set_views)
+                report.written.append(compile_pdf(tex, directory / f"{spec.id}.pdf", directory))
             elif fmt == "md":
-                report.written.append(write_atomic(directory / "index.md", render_set(problem_set, "md", files)))
+                report.written.append(write_atomic(directory / "index.md", render_set(problem_set, "md", files, views=set_views)))
             else:
-                report.written.append(write_atomic(directory / f"{spec.id}.{fmt}", render_set(problem_set, fmt, files)))
+                report.written.append(
+                    write_atomic(directory / f"{spec.id}.{fmt}", render_set(problem_set, fmt, files, views=set_views))
+                )
     if cache and documents:
         cache.store(documents, out, report.written)
     return report
 
 
 def _figure_files(problem: Problem) -> dict[str, dict[str, str]]:
-    return {f.name: {"svg": f"figures/{f.name}.svg", "pdf": f"figures/{f.name}.pdf"} for f in figures_of(problem)}
-
-
-def _save_figures(problem: Problem, directory: Path, report: BuildReport) -> dict[str, dict[str, str]]:
-    for figure in figures_of(problem):
-        report.written.extend(save(figure, directory / "figures").values())
-    return _figure_files(problem)
+    return {
+        f.name: {fmt: f"figures/{figure_files.file_name(f, fmt)}" for fmt in figure_files.FORMATS}
+        for f in figures_of(problem)
+    }
 
 
 def require_tex() -> None:

@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass
 
 import pytest
-from sympy import Dummy, Function, Integer, Lambda, MatrixSymbol, Sum, Symbol
+from sympy import Dummy, Float, Function, Integer, Lambda, MatrixSymbol, Rational, Sum, Symbol
 
 import derive
 import derive.pipeline
@@ -78,6 +78,33 @@ def test_a_changed_claim_has_another_key(other):
 )
 def test_assumptions_and_constants_are_part_of_the_key(first, second):
     assert _key(first) != _key(second)
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        (Equal(a, Integer(2)), Equal(a, Float(2))),  # equal hashes, not equal objects
+        (Equal(a, Float(2)), Equal(a, Integer(2))),  # either memoized first
+        (Equal(a, Float("0.1", 15)), Equal(a, Float("0.1", 30))),  # precision
+        (Equal(a, Rational(1, 2)), Equal(a, Rational(2, 1))),
+        (Equal(a * b, a), Equal(a**b, a)),  # same arguments, another operation
+        (Equal(Symbol("ab"), a), Equal(Symbol("a,b"), a)),  # names are quoted
+    ],
+)
+def test_objects_sympy_tells_apart_have_other_keys(first, second):
+    assert _key(first) != _key(second)
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        (Equal(a + b, a), Equal(b + a, a)),
+        (Equal(A * x + x, x), Equal(x + A * x, x)),
+        (Equal(Symbol("c", integer=True, positive=True), a), Equal(Symbol("c", positive=True, integer=True), a)),
+    ],
+)
+def test_objects_sympy_calls_equal_have_one_key(first, second):
+    assert _key(first) == _key(second)
 
 
 def test_the_verifier_fingerprint_is_part_of_the_key():

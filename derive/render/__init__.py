@@ -12,7 +12,7 @@ import json
 import re
 import textwrap
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -79,7 +79,13 @@ _COMBINED = re.compile(r"(.)([\u0300-\u036f])|\u221a(\w)", re.S)
 
 def escape_tex(value: Any) -> str:
     """Prose as LaTeX text: special characters escaped, Unicode as LaTeX macros."""
-    source = unicodedata.normalize("NFC", str(value))
+    return _escape_tex(str(value))
+
+
+@lru_cache(maxsize=16384)
+def _escape_tex(value: str) -> str:
+    # A pure function of the text, memoized: a set's document repeats every problem's prose.
+    source = unicodedata.normalize("NFC", value)
     out, last = [], 0
     for match in _COMBINED.finditer(source):
         out.append(_TEX_ENCODER.unicode_to_latex(source[last : match.start()]))
@@ -181,9 +187,19 @@ def _render(fmt: str, template: str, **context: Any) -> str:
         raise RenderError(f"template {template}: {exc}") from exc
 
 
-def render_problem(problem: Problem, fmt: str, figure_files: Mapping[str, Mapping[str, str]] | None = None) -> str:
-    """One problem as a standalone document in ``fmt`` (md, tex, json or txt)."""
-    view = problem_view(problem, figure_files)
+def render_problem(
+    problem: Problem,
+    fmt: str,
+    figure_files: Mapping[str, Mapping[str, str]] | None = None,
+    *,
+    view: ProblemView | None = None,
+) -> str:
+    """One problem as a standalone document in ``fmt`` (md, tex, json or txt).
+
+    ``view`` is the problem's :func:`~derive.render.view.problem_view` with these
+    ``figure_files``, when the caller already has it (it renders several formats)."""
+    if view is None:
+        view = problem_view(problem, figure_files)
     if fmt == "json":
         return json.dumps(problem_json(view), indent=2, ensure_ascii=False) + "\n"
     if fmt not in FORMATS:
@@ -191,15 +207,54 @@ def render_problem(problem: Problem, fmt: str, figure_files: Mapping[str, Mappin
     return _render(fmt, f"problem.{fmt}.j2", problem=view, standalone=True)
 
 
-def render_set(problem_set: ProblemSet, fmt: str, figure_files: Mapping[str, Mapping[str, str]] | None = None) -> str:
-    """A whole problem set as one document (md index, tex book, txt, json list)."""
-    views = [problem_view(p, figure_files) for p in problem_set.problems]
+def render_set(
+    problem_set: ProblemSet,
+    fmt: str,
+    figure_files: Mapping[str, Mapping[str, str]] | None = None,
+    *,
+    views: Sequence[ProblemView] | None = None,
+) -> str:
+    """A whole problem set as one document (md index, tex book, txt, json list).
+
+    ``views`` are its problems' views, when the caller already has them."""
+    if views is None:
+        views = [problem_view(p, figure_files) for p in problem_set.problems]
+    elif len(views) != len(problem_set.problems):
+        raise RenderError(f"{len(views)} views for the {len(problem_set.problems)} problems of {problem_set.id}")
     summary = Summary.of(list(problem_set.problems))
     if fmt == "json":
         data = {"schema": SCHEMA + "-set", "set": problem_set.id, "title": problem_set.title,
                 "problems": [problem_json(v) for v in views], "summary": summary.to_dict()}
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     return _render(fmt, f"set.{fmt}.j2", set=problem_set, problems=views, summary=summary)
+
+
+def warm(problem: Problem, figure_files: Mapping[str, Mapping[str, str]] | None = None) -> None:
+    """Print every formula of ``problem`` in LaTeX and Unicode ahead of rendering.
+
+    Neither depends on the verdicts, and both are memoized, so a build does this while
+    its claims are verified and renders quickly once they are."""
+    view = problem_view(problem, figure_files)
+    formulas = [s.value for s in _segments_of(view) if s.kind == "math"]
+    for part in view.parts:
+        formulas.append(part.answer_latex)
+        for step in part.steps:
+            formulas.extend(step.displays)
+            if step.claim:
+                formulas.append(step.claim)
+    for formula in formulas:
+        math_to_unicode(formula)
+
+
+def _segments_of(view: ProblemView) -> list[Segment]:
+    segs = list(view.statement)
+    for part in view.parts:
+        segs += [*part.prompt, *part.lead, *part.answer_text]
+        for step in part.steps:
+            segs += step.text
+            if step.figure is not None:
+                segs += step.figure.description
+    return segs
 
 
 def _plain(segs: tuple[Segment, ...]) -> str:

@@ -1,0 +1,191 @@
+"""What makes a build fast must not change what it writes: figures drawn on worker
+processes or between verifications, formulas printed ahead of the verdicts, views
+shared between formats, and chores done while workers verify."""
+
+from __future__ import annotations
+
+import operator
+from pathlib import Path
+
+import pytest
+from sympy import Symbol
+
+import derive.pipeline
+from derive.cache import Cache
+from derive.claims import Equal
+from derive.errors import RenderError, VerificationFailed
+from derive.model import Figure, Kind, Part, Problem, ProblemSet, Step, text
+from derive.parallel import run_all
+from derive.pipeline import build
+from derive.render import escape_tex, render_problem, render_set
+from derive.render.figures import draw
+from derive.render.view import problem_view
+from derive.verify import verify_problem
+
+t = Symbol("t")
+TRUE = Equal((t + 1) ** 2, t**2 + 2 * t + 1)
+FALSE = Equal((t + 1) ** 2, t**2 + 2 * t + 2)
+
+
+def _line(slope: float, label: str):
+    def draw_on(ax) -> None:
+        ax.plot([0.0, 1.0], [0.0, slope], label=label)
+        ax.set_xlabel(r"$t$")
+        ax.legend(loc="best")
+
+    return draw_on
+
+
+def _broken(ax) -> None:
+    raise ValueError("no such data")
+
+
+def _problem(*figures: Figure, claim: Equal = TRUE, problem_id: str = "q2") -> Problem:
+    steps = [Step(Kind.STEP, "A step", text("Expand {}.", (t + 1) ** 2), claim=claim)]
+    steps += [Step(Kind.FIGURE, f"Figure {f.name}", text("A line through {}.", t), figure=f) for f in figures]
+    steps.append(Step(Kind.ANSWER, "Answer", text("Done."), display=(t**2 + 2 * t + 1,), claim=claim))
+    return Problem("cs182-hw0", problem_id, "A problem with figures", text("Draw {}.", t), (Part("a", text("Go."), tuple(steps)),))
+
+
+FIGURES = (Figure("speed-one", _line(1.0, r"$t$ rising")), Figure("speed-two", _line(-2.0, "falling")))
+
+
+@pytest.fixture
+def problem_with(monkeypatch):
+    def install(problem: Problem) -> None:
+        monkeypatch.setattr(derive.pipeline, "build_problem", lambda s, p: problem)
+
+    return install
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+# -- chores while the workers work -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_every_chore_is_done_once_and_results_are_kept(jobs):
+    done: list[int] = []
+    results = run_all(operator.neg, list(range(6)), jobs, meanwhile=[lambda k=k: done.append(k) for k in range(5)])
+    assert results == [0, -1, -2, -3, -4, -5]
+    assert sorted(done) == [0, 1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_results_arrive_while_chores_are_done(jobs):
+    arrived: list[int] = []
+    run_all(operator.neg, list(range(4)), jobs, on_result=lambda i, r: arrived.append(i), meanwhile=[lambda: None] * 9)
+    assert sorted(arrived) == [0, 1, 2, 3]
+
+
+def test_an_interrupted_chore_stops_the_workers():
+    def interrupt() -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_all(operator.neg, list(range(4)), 2, meanwhile=[interrupt])
+
+
+# -- figures: drawn anywhere, written the same --------------------------------------------------
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_figures_are_written_as_drawn_whoever_draws_them(problem_with, tmp_path, jobs):
+    problem_with(_problem(*FIGURES))
+    cache = Cache(tmp_path / "cache", documents=False)
+    fresh = tmp_path / "fresh"  # claims to verify: this process draws between results
+    build(["cs182-hw0/q2"], "md,tex,json,txt", fresh, cache=cache, jobs=jobs)
+    again = tmp_path / "again"  # verdicts cached: the workers draw (jobs=2)
+    build(["cs182-hw0/q2"], "md,tex,json,txt", again, cache=Cache(cache.directory, documents=False), jobs=jobs)
+    files = _files(fresh)
+    assert files == _files(again)
+    for figure in FIGURES:
+        for fmt, data in draw(figure).items():
+            assert files[f"cs182-hw0/figures/{figure.name}.{fmt}"] == data
+        assert f"figures/{figure.name}.svg" in files["cs182-hw0/q2.md"].decode()
+        assert f"figures/{figure.name}.pdf" in files["cs182-hw0/q2.tex"].decode()
+
+
+def test_a_changed_drawing_changes_the_file():
+    one, two = (draw(Figure("same-name", _line(slope, "a line"))) for slope in (1.0, 3.0))
+    assert one["svg"] != two["svg"] and one["pdf"] != two["pdf"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_figure_that_cannot_be_drawn_fails_the_build_before_writing(problem_with, tmp_path, jobs, cached):
+    cache = Cache(tmp_path / "cache", documents=False)
+    if cached:  # so that the figures go to the workers
+        build(["cs182-hw0/q2"], "md", tmp_path / "first", cache=cache, jobs=1)
+    problem_with(_problem(FIGURES[0], Figure("speed-broken", _broken)))
+    out = tmp_path / "out"
+    with pytest.raises(RenderError, match="speed-broken.*ValueError: no such data"):
+        build(["cs182-hw0/q2"], "md,json", out, cache=Cache(cache.directory, documents=False), jobs=jobs)
+    assert _files(out) == {}
+
+
+def test_a_refuted_claim_is_reported_before_a_broken_figure(problem_with, tmp_path):
+    problem_with(_problem(Figure("speed-broken", _broken), claim=FALSE))
+    with pytest.raises(VerificationFailed):
+        build(["cs182-hw0/q2"], "md", tmp_path / "out", jobs=2)
+    assert _files(tmp_path / "out") == {}
+
+
+# -- views and memos ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def verified() -> Problem:
+    return verify_problem(_problem(*FIGURES))
+
+
+FILES = {f.name: {"svg": f"figures/{f.name}.svg", "pdf": f"figures/{f.name}.pdf"} for f in FIGURES}
+
+
+@pytest.mark.parametrize("fmt", ["md", "tex", "json", "txt"])
+def test_a_given_view_renders_as_the_problem_does(verified, fmt):
+    view = problem_view(verified, FILES)
+    assert render_problem(verified, fmt, FILES, view=view) == render_problem(verified, fmt, FILES)
+
+
+@pytest.mark.parametrize("fmt", ["md", "tex", "json", "txt"])
+def test_given_views_render_a_set_as_its_problems_do(verified, fmt):
+    other = verify_problem(_problem(problem_id="q3"))
+    problem_set = ProblemSet("cs182-hw0", "A set", (verified, other))
+    views = [problem_view(p, FILES) for p in problem_set.problems]
+    assert render_set(problem_set, fmt, FILES, views=views) == render_set(problem_set, fmt, FILES)
+    with pytest.raises(RenderError):
+        render_set(problem_set, fmt, FILES, views=views[:1])
+
+
+@pytest.mark.parametrize(
+    "value, escaped",
+    [(3, "3"), ("50%", r"50\%"), ("x_1 & y", r"x\_1 \& y"), ("λ ≥ 0", r"\ensuremath{\lambda} \ensuremath{\geq} 0")],
+)
+def test_escape_tex_is_the_same_every_time(value, escaped):
+    assert escape_tex(value) == escaped
+    assert escape_tex(value) == escaped  # from the memo
+
+
+def test_a_figure_is_drawn_alike_after_others_and_alone():
+    """matplotlib's formula layouts are shared between figures and formats in a process:
+    a figure drawn after others is byte for byte the one a fresh process draws."""
+    import hashlib
+    import subprocess
+    import sys
+
+    from derive.registry import build_problem
+    from derive.render.figures import figures_of
+
+    figures = figures_of(build_problem("cs182-hw0", "q5"))
+    assert len(figures) > 1
+    after_others = [draw(f) for f in figures][-1]
+    script = (
+        "import hashlib, sys; from derive.registry import build_problem; from derive.render.figures import figures_of, draw; "
+        "files = draw(figures_of(build_problem('cs182-hw0', 'q5'))[-1]); "
+        "print(hashlib.sha256(files['svg']).hexdigest(), hashlib.sha256(files['pdf']).hexdigest())"
+    )
+    alone = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    assert alone == [hashlib.sha256(after_others[fmt]).hexdigest() for fmt in ("svg", "pdf")]
