@@ -76,6 +76,13 @@ class Jacobian(MatrixExpr):
             gradient = f.diff(x)
             return gradient.T if self.layout == NUMERATOR else gradient
         if isinstance(x, MatrixBase):
+            if isinstance(f, MatrixExpr) and not isinstance(f, MatrixBase):
+                # Products and sums of explicit matrices: multiplied out exactly in a fraction
+                # field (SymPy's as_explicit builds every entry as a sum and evaluates it).
+                from derive.linalg import exact_value
+
+                explicit = exact_value(f)
+                f = explicit if explicit is not None else f
             values = Matrix(f) if is_matrix(f) else Matrix([f])
             column = values.reshape(values.rows * values.cols, 1)
             jac = column.jacobian(list(x))

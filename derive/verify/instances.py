@@ -125,8 +125,13 @@ def instantiate(
     by_name = {m.name: inst for m, inst in instances.items()}
     replaced = expr.xreplace(instances)
     at = (lambda e: e) if point is None else (lambda e: _at_point(e, point))
-    if not replaced.has(Derivative, Jacobian):  # a variable of differentiation stays a symbol until the end
-        replaced = at(replaced)
+    if point is not None:
+        # Variables of differentiation stay symbols until the derivative is taken; every
+        # other unknown is a number at once.
+        keep = set().union(*(j.x.free_symbols for j in replaced.atoms(Jacobian)),
+                           *(d.free_symbols - d.expr.free_symbols | set().union(*(v.free_symbols for v, _ in d.variable_count))
+                             for d in replaced.atoms(Derivative)))
+        replaced = _at_point(replaced, point, keep)
     # Pure matrix algebra over explicit matrices: exact and fast in a fraction field.
     fast = exact_value(replaced)
     out = fast if fast is not None else evaluate(replaced)
@@ -208,10 +213,10 @@ def point_value(symbol: Symbol, seed: int) -> Rational:
     return value
 
 
-def _at_point(expr: Basic, seed: int) -> Basic:
-    """``expr`` with every free non-integer symbol at its :func:`point_value`."""
+def _at_point(expr: Basic, seed: int, keep: set[Basic] = frozenset()) -> Basic:  # type: ignore[assignment]
+    """``expr`` with every free non-integer symbol (but those in ``keep``) at its :func:`point_value`."""
     labels = {b.label for b in expr.atoms(IndexedBase)}
-    symbols = [s for s in expr.free_symbols if isinstance(s, Symbol) and not s.is_integer and s not in labels]
+    symbols = [s for s in expr.free_symbols if isinstance(s, Symbol) and not s.is_integer and s not in labels and s not in keep]
     return expr.xreplace({s: point_value(s, seed) for s in symbols}) if symbols else expr
 
 
