@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from functools import lru_cache
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
 
@@ -116,11 +117,11 @@ def instantiate(
     depends only on the symbol and the seed — so the instance is evaluated in rational
     arithmetic rather than in a field of rational functions.
     """
-    sizes = {**dims, **indices}
-    expr = expand_entries(expr).subs(sizes)
+    sizes = tuple(sorted(((k, Integer(v)) for k, v in {**dims, **indices}.items()), key=lambda kv: kv[0].name))
+    expr = _sized(expr, sizes)
     symbols: set[MatrixSymbol] = set(expr.atoms(MatrixSymbol))
     for other in alongside:
-        symbols |= expand_entries(other).subs(sizes).atoms(MatrixSymbol)
+        symbols |= _sized(other, sizes).atoms(MatrixSymbol)
     instances = {m: _matrix_instance(m, given.facts, dims) for m in symbols}
     by_name = {m.name: inst for m, inst in instances.items()}
     replaced = expr.xreplace(instances)
@@ -152,6 +153,16 @@ def instantiate(
     if isinstance(out, MatrixExpr) and not isinstance(out, MatrixBase):
         out = out.as_explicit()
     return at(out)
+
+
+@lru_cache(maxsize=1024)
+def _sized(expr: Basic, sizes: tuple[tuple[Symbol, Integer], ...]) -> Basic:
+    """``expr`` with entries in index notation and every size and index at its value.
+
+    ``xreplace``, not ``subs``: sizes and indices are plain symbols, and ``subs`` is many
+    times slower. Memoized: both sides of a claim ask for each other's matrix symbols.
+    """
+    return expand_entries(expr).xreplace(dict(sizes))
 
 
 def as_matrix(value: Basic) -> Matrix:
