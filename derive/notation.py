@@ -121,3 +121,21 @@ class Elementwise(MatrixExpr):
     @property
     def shape(self) -> tuple[Basic, Basic]:
         return self.args[1].shape
+
+
+class Size(Basic):
+    """rows × cols: the size of a matrix named in prose ("an n × n matrix")."""
+
+    def __new__(cls, rows: Expr | int, cols: Expr | int) -> Size:
+        return Basic.__new__(cls, sympify(rows), sympify(cols))
+
+
+class Density(Expr):
+    """name(x | given): a (conditional) density or probability, e.g. p(w | y) or P(W | Y = y).
+
+    An ``Expr`` so that densities multiply and divide in prose (p(y | w) p(w) / Z).
+    """
+
+    def __new__(cls, name: str, var: Basic, given: Basic | None = None) -> Density:
+        args = (Str(name), var) if given is None else (Str(name), var, given)
+        return Expr.__new__(cls, *args)

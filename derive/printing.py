@@ -82,6 +82,14 @@ class DerivePrinter(LatexPrinter):
             return r"\mathbb{R}"
         return rf"\mathbb{{R}}^{{{exponent}}}"
 
+    def _print_Size(self, expr: Basic) -> str:
+        return self._size_of(expr.args)
+
+    def _print_Density(self, expr: Basic) -> str:
+        name, var, *given = expr.args
+        inside = self._print(var) + (rf" \mid {self._print(given[0])}" if given else "")
+        return rf"{name.name}\left({inside}\right)"
+
     def _print_Element(self, expr: Basic) -> str:
         return rf"{self._print(expr.args[0])} \in {self._print(expr.args[1])}"
 
@@ -130,7 +138,10 @@ class DerivePrinter(LatexPrinter):
         return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
 
     def _size(self, block: Basic) -> str:
-        r, c = (self._print(d) if d.is_Atom else rf"({self._print(d)})" for d in block.shape)
+        return self._size_of(block.shape)
+
+    def _size_of(self, shape: tuple[Basic, Basic]) -> str:
+        r, c = (self._print(d) if d.is_Atom else rf"({self._print(d)})" for d in shape)
         return rf"{r} \times {c}"
 
     def _print_Add(self, expr: Basic, order: str | None = None) -> str:

@@ -27,6 +27,9 @@ _SYMBOLS = {
     "leq": " ≤ ",
     "geq": " ≥ ",
     "approx": " ≈ ",
+    "ll": " ≪ ",
+    "gg": " ≫ ",
+    "mid": " | ",
     "infty": "∞",
     "times": " × ",
     "in": " ∈ ",
@@ -36,7 +39,15 @@ _SYMBOLS = {
     "operatorname": "",
 }
 
-_SCRIPT = re.compile(r"([_^])\{([^{}]*)\}")
+# A script's braces may hold braces three levels deep (e^{-\frac{\mathbf{w}^{T}}{2}}); the
+# inner scripts resolve first, one level per pass.
+_BRACED = r"[^{}]*"
+for _ in range(3):
+    _BRACED = rf"(?:[^{{}}]|\{{{_BRACED}\}})*"
+_SCRIPT = re.compile(rf"([_^])\{{({_BRACED})\}}")
+# pylatexenc drops the space after a macro ("\lambda + 1" -> "λ+ 1"); an empty group after
+# the macro keeps the space before a binary operator or relation.
+_MACRO_SPACE = re.compile(r"(\\[A-Za-z]+) (?=[-+=<>])")
 
 
 def _group_scripts(latex: str) -> str:
@@ -97,7 +108,7 @@ def _converter() -> LatexNodes2Text:
 def math_to_unicode(latex: str) -> str:
     """A formula as one or more lines of Unicode text (a pure function of the LaTeX:
     memoized, since a set's text document repeats every problem's formulas)."""
-    converted = _converter().latex_to_text(_group_scripts(latex))
+    converted = _converter().latex_to_text(_MACRO_SPACE.sub(r"\1{} ", _group_scripts(latex)))
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in converted.splitlines()]
     # "\left( x \right)" leaves spaces inside the brackets.
     lines = [re.sub(r"([(\[]) ", r"\1", re.sub(r" ([)\]])", r"\1", line)) for line in lines]

@@ -23,12 +23,14 @@ from sympy import (
     ImmutableMatrix,
     Integer,
     Inverse,
+    Min,
     MatAdd,
     MatMul,
     MatrixSymbol,
     Rational,
     Symbol,
     Transpose,
+    Tuple,
     ZeroMatrix,
 )
 
@@ -49,7 +51,7 @@ from derive.linalg import (
     Wide,
 )
 from derive.model import Kind, Part, Problem, Step, text
-from derive.notation import ArgMin, Boxed, Diag, Element, EqChain, Equation, RealSpace, Relation
+from derive.notation import ArgMin, Boxed, Diag, Element, EqChain, Equation, Rank, RealSpace, Relation, Size
 from derive.ops import Jacobian, SqNorm
 
 # -- symbols -----------------------------------------------------------------------------------
@@ -85,6 +87,7 @@ SIGMA_1 = Symbol("sigma_1", positive=True)
 SIGMA_N = Symbol("sigma_n", positive=True)
 SIGMA_M = Symbol("sigma_m", positive=True)
 SIGMA_I = Symbol("sigma_i", positive=True)
+i = Symbol("i", integer=True, positive=True)  # a diagonal position, in prose
 
 # -- facts -------------------------------------------------------------------------------------
 
@@ -143,7 +146,7 @@ def part_a() -> Part:
             "Interpretation",
             text(
                 "Data: {} with {} (more rows than columns), labels {}, weights {}. The residual {} is a column "
-                "vector in {}, and the objective {} is a scalar function of {}. ‖·‖ is the Euclidean norm, so "
+                "vector in {}, and the objective {} is a scalar function of {}. The norm is the Euclidean one, so "
                 "the objective is the inner product of the residual with itself:",
                 Element(X, RealSpace(m, n)),
                 Relation(m, "gt", n),
@@ -169,11 +172,14 @@ def part_a() -> Part:
         _note(
             "Rank assumption",
             text(
-                "m > n alone does not make {} invertible (a repeated column gives m > n and a singular {}). "
-                "The solution assumes X has full column rank, {}, the generic case; then {} is invertible "
+                "{} alone does not make {} invertible (a repeated column gives {} and a singular {}). "
+                "The solution assumes {} has full column rank, {}, the generic case; then {} is invertible "
                 "because it is positive definite:",
+                Relation(m, "gt", n),
                 gram,
+                Relation(m, "gt", n),
                 gram,
+                X,
                 FullColumnRank(X).statement(),
                 gram,
             ),
@@ -182,10 +188,10 @@ def part_a() -> Part:
         _step(
             "Expand the objective",
             text(
-                "Multiply out; the two cross terms are 1×1 matrices, and a 1×1 matrix equals its transpose, so "
-                "{} = {}:",
-                MatMul(w.T, X.T, y),
-                linear,
+                "Multiply out; the two cross terms are {} matrices, and a {} matrix equals its transpose, so {}:",
+                Size(1, 1),
+                Size(1, 1),
+                Equation(MatMul(w.T, X.T, y), linear),
             ),
             claim=Chain((MatMul(Transpose(RESIDUAL), RESIDUAL), expanded_4, expanded), Given((OneByOne(),))),
         ),
@@ -201,7 +207,8 @@ def part_a() -> Part:
         _step(
             "Differentiate the quadratic term",
             text(
-                "Problem 2(d) with the n×n matrix {} gives {}; here {} is symmetric, so the two terms agree:",
+                "Problem 2(d) with the {} matrix {} gives {}; here {} is symmetric, so the two terms agree:",
+                Size(n, n),
                 gram,
                 MatMul(w.T, MatAdd(gram, Transpose(gram), evaluate=False)),
                 gram,
@@ -238,40 +245,46 @@ def part_a() -> Part:
         ),
         _step(
             "Hessian",
-            text("Differentiating the transposed derivative once more gives a constant n×n matrix:"),
+            text("Differentiating the transposed derivative once more gives a constant {} matrix:", Size(n, n)),
             claim=Equal(Jacobian(gradient_row.T, w), MatMul(2, X.T, X)),
         ),
         _step(
             "Positive definite",
             text(
-                "For every nonzero {}: {}, and {} because X has full column rank. So the Hessian is positive "
+                "For every nonzero {}: {}, and {} because {} has full column rank. So the Hessian is positive "
                 "definite and the objective is strictly convex:",
                 v,
                 Equation(MatMul(v.T, X.T, X, v), SqNorm(MatMul(X, v))),
                 Relation(MatMul(X, v), "ne", _zero(m, 1)),
+                X,
             ),
             claim=PositiveDefinite(MatMul(2, X.T, X), TALL),
         ),
         _note(
             "What the normal equations say",
             text(
-                "At the solution the residual is orthogonal to every column of X (this is the geometry of least "
-                "squares: {} is the orthogonal projection of {} onto the column space of X):",
+                "At the solution the residual is orthogonal to every column of {} (this is the geometry of least "
+                "squares: {} is the orthogonal projection of {} onto the column space of {}):",
+                X,
                 MatMul(X, W_STAR),
                 y,
+                X,
             ),
             claim=Equal(MatMul(X.T, MatAdd(y, -MatMul(X, LS))), _zero(n, 1), TALL),
         ),
         _note(
             "Without full column rank",
             text(
-                "If rank X < n, {} is singular: the normal equations still have solutions, but infinitely many "
-                "(any solution plus any vector of the null space of X), and every one of them minimizes the "
+                "If {}, {} is singular: the normal equations still have solutions, but infinitely many "
+                "(any solution plus any vector of the null space of {}), and every one of them minimizes the "
                 "objective. The formula below then does not apply; the minimum-norm minimizer is {} with the "
-                "pseudo-inverse of Σ ({} for each nonzero {}, 0 for the others). For example, with two equal "
+                "pseudo-inverse of {} ({} for each nonzero {}, 0 for the others). For example, with two equal "
                 "columns:",
+                Relation(Rank(X), "lt", n),
                 gram,
+                X,
                 PINV_SOLUTION,
+                S,
                 1 / SIGMA_I,
                 SIGMA_I,
             ),
@@ -280,7 +293,7 @@ def part_a() -> Part:
         Step(
             Kind.ANSWER,
             "Answer",
-            text("The unique minimizer (assuming rank X = n):"),
+            text("The unique minimizer (assuming {}):", Equation(Rank(X), n)),
             display=(Boxed(EqChain(W_STAR, ArgMin(OBJECTIVE, w), LS)),),
             claim=Minimizer(OBJECTIVE, w, LS, TALL),
         ),
@@ -322,10 +335,14 @@ def _bookkeeping(fact: SVD, given: Given) -> tuple[Step, ...]:
         _step(
             "Sizes",
             text(
-                "Dimension bookkeeping for the {} case. Σ has the shape of X and Σ† the shape of {}; the two "
-                "Gram products of Σ are both square, of different sizes:",
+                "Dimension bookkeeping for the {} case. {} has the shape of {} and {} the shape of {}; the two "
+                "Gram products of {} are both square, of different sizes:",
                 Relation(m, "gt" if tall else "lt", n),
+                S,
+                X,
+                Sd,
                 X.T,
+                S,
             ),
             claim=Dimensions(
                 (
@@ -341,25 +358,29 @@ def _bookkeeping(fact: SVD, given: Given) -> tuple[Step, ...]:
         _step(
             "Σ in blocks",
             text(
-                f"X is {shape_words} of full rank {{}}, so its {{}} singular values are all positive. They form "
-                f"the diagonal of {{}}, the top-left block of Σ; the other {'rows' if tall else 'columns'} of Σ "
+                f"{{}} is {shape_words} of full rank {{}}, so its {{}} singular values are all positive. They form "
+                f"the diagonal of {{}}, the top-left block of {{}}; the other {'rows' if tall else 'columns'} of {{}} "
                 "are zero:",
+                X,
                 k,
                 k,
                 Equation(d, Diag(SIGMA_1, last)),
+                S,
+                S,
             ),
             claim=Equal(S, sigma, given),
         ),
         _step(
             "Σ† in blocks",
-            text("Σ† has the shape of {}, with {} in the same positions:", S.T, 1 / SIGMA_I),
+            text("{} has the shape of {}, with {} in the same positions:", Sd, S.T, 1 / SIGMA_I),
             claim=Equal(Sd, pinv, given),
         ),
         _step(
             f"The {small}×{small} Gram product is invertible",
             text(
-                "Multiplying the blocks (the zero block contributes nothing) and using {} (D is diagonal):",
+                "Multiplying the blocks (the zero block contributes nothing) and using {} ({} is diagonal):",
                 Equation(d.T, d),
+                d,
             ),
             claim=Chain((gram_small, block_small, MatMul(d.T, d) if tall else MatMul(d, d.T), d**2), given),
         ),
@@ -391,7 +412,8 @@ def _bookkeeping(fact: SVD, given: Given) -> tuple[Step, ...]:
         _step(
             "Σ† from the invertible product",
             text(
-                "Hence the combination that appears below is exactly the statement's Σ† ({}):",
+                "Hence the combination that appears below is exactly the statement's {} ({}):",
+                Sd,
                 Equation(Inverse(d), Diag(1 / SIGMA_1, 1 / last)),
             ),
             claim=Chain(pinv_steps, given),
@@ -403,19 +425,28 @@ def _svd_note() -> Step:
     return _note(
         "Reading of the statement",
         text(
-            "\"Orthonormal\" U and V are read as orthogonal matrices: {} and {} (square with orthonormal columns, "
-            "so also {} and {}). \"Σ has the non-zero singular values on its diagonal\" and \"Σ† has {} on its "
-            "diagonal\" (the entries in positions (i, i), i ≤ min(m, n), of a rectangular matrix) presume every "
-            "diagonal entry {} is nonzero, i.e. X has full rank min(m, n); that is the "
-            "reading used. For a rank-deficient X some {} and {} is undefined: the Moore-Penrose "
+            "\"Orthonormal\" {} and {} are read as orthogonal matrices: {} and {} (square with orthonormal columns, "
+            "so also {} and {}). \"{} has the non-zero singular values on its diagonal\" and \"{} has {} on its "
+            "diagonal\" (the entries in positions {}, {}, of a rectangular matrix) presume every "
+            "diagonal entry {} is nonzero, i.e. {} has full rank {}; that is the "
+            "reading used. For a rank-deficient {} some {} and {} is undefined: the Moore-Penrose "
             "convention puts 0 there, and with that convention the formula below gives the minimum-norm "
             "least-squares solution.",
+            U,
+            V,
             Equation(MatMul(U.T, U), Identity(m)),
             Equation(MatMul(V.T, V), Identity(n)),
             Equation(MatMul(U, U.T), Identity(m)),
             Equation(MatMul(V, V.T), Identity(n)),
+            S,
+            Sd,
             1 / SIGMA_I,
+            Tuple(i, i),
+            Relation(i, "le", Min(m, n)),
             SIGMA_I,
+            X,
+            Min(m, n),
+            X,
             Equation(SIGMA_I, Integer(0)),
             1 / SIGMA_I,
         ),
@@ -440,12 +471,16 @@ def part_b() -> Part:
             "Interpretation",
             text(
                 "Still {}. Full SVD: {}, {}, {}, and {}. Substitute it into the answer of (a) and simplify until "
-                "only U, V, Σ† and y remain.",
+                "only {}, {}, {} and {} remain.",
                 Relation(m, "gt", n),
                 Element(U, RealSpace(m, m)),
                 Element(S, RealSpace(m, n)),
                 Element(V, RealSpace(n, n)),
                 Element(Sd, RealSpace(n, m)),
+                U,
+                V,
+                Sd,
+                y,
             ),
         ),
         Step(
@@ -453,15 +488,16 @@ def part_b() -> Part:
             "Method",
             text(
                 "Substitute the SVD; use {} and {}, and invert a product only when every factor is square and "
-                "invertible. The dimension bookkeeping of Σ comes first, because it decides which products can be "
+                "invertible. The dimension bookkeeping of {} comes first, because it decides which products can be "
                 "inverted.",
                 Equation(MatMul(U.T, U), Identity(m)),
                 Equation(MatMul(V.T, V), Identity(n)),
+                S,
             ),
         ),
         _svd_note(),
         *_bookkeeping(SVD_TALL_FACT, given),
-        _step("Substitute the SVD", text("Replace X by {}:", SVD_X), claim=Equal(t0, t1, given)),
+        _step("Substitute the SVD", text("Replace {} by {}:", X, SVD_X), claim=Equal(t0, t1, given)),
         _step(
             "Transpose of a product",
             text("{} (the order reverses):", Equation(Transpose(SVD_X), MatMul(V, S.T, U.T))),
@@ -475,9 +511,11 @@ def part_b() -> Part:
         _step(
             "Invert a product of square factors",
             text(
-                "{} is a product of three n×n invertible matrices (V is orthogonal, {} is invertible by the "
+                "{} is a product of three {} invertible matrices ({} is orthogonal, {} is invertible by the "
                 "bookkeeping), so its inverse is the product of the inverses in reverse order:",
                 MatMul(V, S.T, S, V.T),
+                Size(n, n),
+                V,
                 MatMul(S.T, S),
             ),
             claim=Equal(t3, t4, given),
@@ -485,13 +523,16 @@ def part_b() -> Part:
         _note(
             "The tempting wrong step",
             text(
-                "The same move on {} itself is not allowed: {} with m ≠ n, so {} does not exist and "
-                "{} cannot be split into inverses of X and its transpose. Only the square n×n factors of the SVD form "
-                "can be split.",
+                "The same move on {} itself is not allowed: {} with {}, so {} does not exist and "
+                "{} cannot be split into inverses of {} and its transpose. Only the square {} factors of the SVD "
+                "form can be split.",
                 Inverse(MatMul(X.T, X)),
                 Element(X, RealSpace(m, n)),
+                Relation(m, "ne", n),
                 Inverse(X),
                 Inverse(MatMul(X.T, X)),
+                X,
+                Size(n, n),
             ),
             claim=HasShape(MatMul(X.T, X), n, n),
         ),
@@ -510,9 +551,11 @@ def part_b() -> Part:
             "Exact check on several shapes",
             text(
                 "Independently of the general proof above, the verifier builds exact instances of the SVD "
-                "(U and V orthogonal as Cayley transforms of seeded rational skew-symmetric matrices, the "
+                "({} and {} orthogonal as Cayley transforms of seeded rational skew-symmetric matrices, the "
                 "singular values positive symbols, {} multiplied out) at each of the sizes listed in the "
                 "verdict, and compares the first and last lines of the simplification exactly:",
+                U,
+                V,
                 Equation(X, SVD_X),
             ),
             claim=Equal(LS, PINV_SOLUTION, SVD_TALL_INSTANCES),
@@ -544,11 +587,13 @@ def part_c() -> Part:
             Kind.INTERPRETATION,
             "Interpretation",
             text(
-                "From (a) and (b), {} with {}, so {}. \"Left-multiplying X by A\" is the product {}. The question "
+                "From (a) and (b), {} with {}, so {}. \"Left-multiplying {} by {}\" is the product {}. The question "
                 "is which identity it is (of which size), and what the product in the other order, {}, is.",
                 Equation(W_STAR, MatMul(A, y)),
                 Equation(A, LEFT),
                 Element(A, RealSpace(n, m)),
+                X,
+                A,
                 Element(MatMul(A, X), RealSpace(n, n)),
                 Element(MatMul(X, A), RealSpace(m, m)),
             ),
@@ -566,7 +611,7 @@ def part_c() -> Part:
         ),
         _step(
             "Σ†Σ is the n×n identity",
-            text("In blocks, only the invertible D meets its inverse:"),
+            text("In blocks, only the invertible {} meets its inverse:", d),
             claim=Chain((MatMul(Sd, S), MatMul(pinv, sigma), MatMul(Inverse(d), d), Identity(n)), given),
         ),
         _step(
@@ -584,52 +629,78 @@ def part_c() -> Part:
         _step(
             "ΣΣ† is not the m×m identity",
             text(
-                "In the other order the product is m×m, and its last m − n rows and columns are zero, because "
-                "Σ has only n columns:",
+                "In the other order the product is {}, and its last {} rows and columns are zero, because "
+                "{} has only {} columns:",
+                Size(m, m),
+                m - n,
+                S,
+                n,
             ),
             claim=Chain((MatMul(S, Sd), MatMul(sigma, pinv), corner), given),
         ),
         _step(
             "The other order",
-            text("So XA is {} times that block matrix times {}:", U, U.T),
+            text("So {} is {} times that block matrix times {}:", MatMul(X, A), U, U.T),
             claim=Chain((projector, MatMul(SVD_X, V, Sd, U.T), MatMul(U, S, Sd, U.T), MatMul(U, corner, U.T)), given),
         ),
         _step(
             "XA is singular",
-            text("It has rank n < m, so it is not the m×m identity (no right inverse exists for a tall X):"),
+            text(
+                "It has rank {}, so it is not the {} identity (no right inverse exists for a tall {}):",
+                Relation(n, "lt", m),
+                Size(m, m),
+                X,
+            ),
             claim=Singular(projector, given),
         ),
         _step(
             "XA is a projection",
-            text("XA is idempotent, symmetric and fixes the columns of X; so it is the orthogonal projection onto the column space of X:"),
+            text(
+                "{} is idempotent, symmetric and fixes the columns of {}; so it is the orthogonal projection onto the "
+                "column space of {}:",
+                MatMul(X, A),
+                X,
+                X,
+            ),
             claim=Equal(MatMul(projector, projector), projector, TALL),
         ),
         _step(
             "Symmetric",
-            text("The transpose of XA is XA:"),
+            text("The transpose of {} is {}:", MatMul(X, A), MatMul(X, A)),
             claim=Equal(Transpose(projector), projector, TALL),
         ),
         _step(
             "Fixes the columns of X",
-            text("Applied to X it returns X:"),
+            text("Applied to {} it returns {}:", X, X),
             claim=Equal(MatMul(projector, X), X, TALL),
         ),
         Step(
             Kind.ANSWER,
             "Answer",
             text(
-                "AX is the n×n identity, so A is a left inverse of X. In the other order XA is m×m, equal to "
-                "{} (the orthogonal projection onto the column space of X), singular, and not the m×m identity.",
+                "{} is the {} identity, so {} is a left inverse of {}. In the other order {} is {}, equal to "
+                "{} (the orthogonal projection onto the column space of {}), singular, and not the {} identity.",
+                MatMul(A, X),
+                Size(n, n),
+                A,
+                X,
+                MatMul(X, A),
+                Size(m, m),
                 MatMul(U, corner, U.T),
+                X,
+                Size(m, m),
             ),
             display=(Boxed(Equation(MatMul(A, X), Identity(n))),),
             claim=Equal(MatMul(LEFT, X), Identity(n), TALL),
         ),
     )
     prompt = text(
-        "You will often see the solution of (b) written as {}. What happens when we left-multiply X by A? "
-        "(This is why A is called a left inverse.)",
+        "You will often see the solution of (b) written as {}. What happens when we left-multiply {} by {}? "
+        "(This is why {} is called a left inverse.)",
         Equation(W_STAR, MatMul(A, y)),
+        X,
+        A,
+        A,
     )
     return Part("c", prompt, steps)
 
@@ -650,16 +721,18 @@ def part_d() -> Part:
             Kind.INTERPRETATION,
             "Interpretation",
             text(
-                "Now {}: {} has more unknowns ({}) than equations ({}). Assuming X has full row rank, {}, the "
-                "system {} has a solution for every {}, and the solutions form an affine set of dimension n − m: "
+                "Now {}: {} has more unknowns ({}) than equations ({}). Assuming {} has full row rank, {}, the "
+                "system {} has a solution for every {}, and the solutions form an affine set of dimension {}: "
                 "infinitely many. Among them we want the one of smallest squared norm {}.",
                 Relation(m, "lt", n),
                 Element(X, RealSpace(m, n)),
                 n,
                 m,
+                X,
                 FullRowRank(X).statement(),
                 Equation(MatMul(X, w), y),
                 Element(y, RealSpace(m)),
+                n - m,
                 SqNorm(w),
             ),
         ),
@@ -670,30 +743,35 @@ def part_d() -> Part:
                 "Lagrange multipliers: one multiplier per equation, collected in {}; set both partial "
                 "derivatives of the Lagrangian to zero and solve. Because the objective is convex and the "
                 "constraint affine, the stationary point is the minimizer; the verifier confirms this "
-                "independently (feasible, and orthogonal to the null space of X).",
+                "independently (feasible, and orthogonal to the null space of {}).",
                 Element(lam, RealSpace(m)),
+                X,
             ),
         ),
         _note(
             "Rank assumption",
             text(
-                "Full row rank makes the m×m matrix {} invertible (positive definite). Without it, {} is solvable "
-                "only for {} in the column space of X, {} is singular and the formula below does not apply; if the "
-                "system is solvable, the minimum-norm solution is still {} with the pseudo-inverse of Σ.",
+                "Full row rank makes the {} matrix {} invertible (positive definite). Without it, {} is solvable "
+                "only for {} in the column space of {}, {} is singular and the formula below does not apply; if the "
+                "system is solvable, the minimum-norm solution is still {} with the pseudo-inverse of {}.",
+                Size(m, m),
                 gram,
                 Equation(MatMul(X, w), y),
                 y,
+                X,
                 gram,
                 PINV_SOLUTION,
+                S,
             ),
             claim=Invertible(gram, WIDE),
         ),
         _step(
             "The Lagrangian",
             text(
-                "{} (a scalar: {} is 1×1). Its derivative with respect to {} (a row vector, numerator layout):",
+                "{} (a scalar: {} is {}). Its derivative with respect to {} (a row vector, numerator layout):",
                 Relation(L, "def", lagrangian),
                 MatMul(lam.T, MatAdd(MatMul(X, w), -y)),
+                Size(1, 1),
                 w,
             ),
             claim=Equal(Jacobian(lagrangian, w), dl_dw),
@@ -705,21 +783,30 @@ def part_d() -> Part:
         ),
         _step(
             "Stationary in w",
-            text("Setting the first derivative to zero determines w in terms of λ (the coefficient of w is 2I):"),
+            text(
+                "Setting the first derivative to zero determines {} in terms of {} (the coefficient of {} is {}):",
+                w,
+                lam,
+                w,
+                MatMul(2, Identity(n)),
+            ),
             claim=UniqueSolution(dl_dw, _zero(1, n), w, stationary_w, WIDE),
         ),
         _step(
             "Feasibility fixes λ",
             text(
-                "Setting the second derivative to zero is the constraint. Substituting w gives an m×m system for λ "
+                "Setting the second derivative to zero is the constraint. Substituting {} gives an {} system for {} "
                 "with coefficient {}, invertible by the rank assumption:",
+                w,
+                Size(m, m),
+                lam,
                 MatMul(Rational(-1, 2), gram),
             ),
             claim=UniqueSolution(constraint_lhs, y, lam, lam_star, WIDE),
         ),
         _step(
             "Back-substitute",
-            text("Put λ into the expression for w:"),
+            text("Put {} into the expression for {}:", lam, w),
             claim=Chain((MatMul(Rational(-1, 2), X.T, lam_star), MIN_NORM)),
         ),
         _step(
@@ -752,13 +839,16 @@ def part_d() -> Part:
             "Answer",
             text(
                 "The middle term contains {}, so it vanishes: every other solution has squared norm {} plus {}, "
-                "strictly larger unless v = 0. So the stationary point is the minimum-norm solution (assuming "
-                "rank X = m). The verifier checks this independently: the candidate is feasible and lies in the "
-                "row space of X (hence is orthogonal to the null space), and on exact instances it is orthogonal "
+                "strictly larger unless {}. So the stationary point is the minimum-norm solution (assuming "
+                "{}). The verifier checks this independently: the candidate is feasible and lies in the "
+                "row space of {} (hence is orthogonal to the null space), and on exact instances it is orthogonal "
                 "to a computed basis of the null space.",
                 MatMul(X, v),
                 SqNorm(W_STAR),
                 SqNorm(v),
+                Equation(v, _zero(n, 1)),
+                Equation(Rank(X), m),
+                X,
             ),
             display=(Boxed(EqChain(W_STAR, ArgMin(SqNorm(w), w, Equation(MatMul(X, w), y)), MIN_NORM)),),
             claim=MinNormSolution(X, y, w, MIN_NORM, WIDE),
@@ -791,9 +881,10 @@ def part_e() -> Part:
             Kind.INTERPRETATION,
             "Interpretation",
             text(
-                "Still {}. The same full SVD, {}, now with a wide Σ: {}, {}, {}, {}.",
+                "Still {}. The same full SVD, {}, now with a wide {}: {}, {}, {}, {}.",
                 Relation(m, "lt", n),
                 Equation(X, SVD_X),
+                S,
                 Element(U, RealSpace(m, m)),
                 Element(S, RealSpace(m, n)),
                 Element(V, RealSpace(n, n)),
@@ -804,12 +895,14 @@ def part_e() -> Part:
             Kind.METHOD,
             "Method",
             text(
-                "Substitute the SVD into the answer of (d), cancel the orthogonal factors and read off Σ† by the "
-                "bookkeeping. The roles of the two Gram products of Σ are swapped compared with (b)."
+                "Substitute the SVD into the answer of (d), cancel the orthogonal factors and read off {} by the "
+                "bookkeeping. The roles of the two Gram products of {} are swapped compared with (b).",
+                Sd,
+                S,
             ),
         ),
         *_bookkeeping(SVD_WIDE_FACT, given),
-        _step("Substitute the SVD", text("Replace X by {}:", SVD_X), claim=Equal(t0, t1, given)),
+        _step("Substitute the SVD", text("Replace {} by {}:", X, SVD_X), claim=Equal(t0, t1, given)),
         _step(
             "Transposes",
             text("{} (the order reverses):", Equation(Transpose(SVD_X), MatMul(V, S.T, U.T))),
@@ -819,9 +912,11 @@ def part_e() -> Part:
         _step(
             "Invert a product of square factors",
             text(
-                "{} is a product of three m×m invertible matrices (U is orthogonal, {} is invertible by the "
+                "{} is a product of three {} invertible matrices ({} is orthogonal, {} is invertible by the "
                 "bookkeeping):",
                 MatMul(U, S, S.T, U.T),
+                Size(m, m),
+                U,
                 MatMul(S, S.T),
             ),
             claim=Equal(t3, t4, given),
@@ -840,9 +935,12 @@ def part_e() -> Part:
         _note(
             "One formula for both cases",
             text(
-                "This is the same expression as in (b): {} is the pseudo-inverse of X in both the tall and the "
-                "wide case; only the shape of Σ† (and which Gram product of Σ is invertible) changes.",
+                "This is the same expression as in (b): {} is the pseudo-inverse of {} in both the tall and the "
+                "wide case; only the shape of {} (and which Gram product of {} is invertible) changes.",
                 MatMul(V, Sd, U.T),
+                X,
+                Sd,
+                S,
             ),
             claim=HasShape(MatMul(V, Sd, U.T), n, m),
         ),
@@ -850,9 +948,11 @@ def part_e() -> Part:
             "Exact check on several shapes",
             text(
                 "Independently of the general proof above, the verifier builds exact instances of the SVD "
-                "(U and V orthogonal as Cayley transforms of seeded rational skew-symmetric matrices, the "
+                "({} and {} orthogonal as Cayley transforms of seeded rational skew-symmetric matrices, the "
                 "singular values positive symbols, {} multiplied out) at each of the sizes listed in the "
                 "verdict, and compares the first and last lines of the simplification exactly:",
+                U,
+                V,
                 Equation(X, SVD_X),
             ),
             claim=Equal(MIN_NORM, PINV_SOLUTION, SVD_WIDE_INSTANCES),
@@ -884,12 +984,14 @@ def part_f() -> Part:
             Kind.INTERPRETATION,
             "Interpretation",
             text(
-                "From (d) and (e), {} with {}, so {}. \"Right-multiplying X by B\" is the product {}. The "
+                "From (d) and (e), {} with {}, so {}. \"Right-multiplying {} by {}\" is the product {}. The "
                 "question is which identity it is (of which size), and what the product in the other order, {}, "
                 "is.",
                 Equation(W_STAR, MatMul(B, y)),
                 Equation(B, RIGHT),
                 Element(B, RealSpace(n, m)),
+                X,
+                B,
                 Element(MatMul(X, B), RealSpace(m, m)),
                 Element(MatMul(B, X), RealSpace(n, n)),
             ),
@@ -907,7 +1009,7 @@ def part_f() -> Part:
         ),
         _step(
             "ΣΣ† is the m×m identity",
-            text("In blocks, only the invertible D meets its inverse:"),
+            text("In blocks, only the invertible {} meets its inverse:", d),
             claim=Chain((MatMul(S, Sd), MatMul(sigma, pinv), MatMul(d, Inverse(d)), Identity(m)), given),
         ),
         _step(
@@ -924,46 +1026,72 @@ def part_f() -> Part:
         ),
         _step(
             "Σ†Σ is not the n×n identity",
-            text("In the other order the product is n×n, with its last n − m rows and columns zero:"),
+            text("In the other order the product is {}, with its last {} rows and columns zero:", Size(n, n), n - m),
             claim=Chain((MatMul(Sd, S), MatMul(pinv, sigma), corner), given),
         ),
         _step(
             "The other order",
-            text("So BX is {} times that block matrix times {}:", V, V.T),
+            text("So {} is {} times that block matrix times {}:", MatMul(B, X), V, V.T),
             claim=Chain((projector, MatMul(V, Sd, U.T, SVD_X), MatMul(V, Sd, S, V.T), MatMul(V, corner, V.T)), given),
         ),
         _step(
             "BX is singular",
-            text("It has rank m < n, so it is not the n×n identity (no left inverse exists for a wide X):"),
+            text(
+                "It has rank {}, so it is not the {} identity (no left inverse exists for a wide {}):",
+                Relation(m, "lt", n),
+                Size(n, n),
+                X,
+            ),
             claim=Singular(projector, given),
         ),
         _step(
             "BX is a projection",
-            text("BX is idempotent, symmetric and fixes the rows of X: the orthogonal projection onto the row space of X:"),
+            text(
+                "{} is idempotent, symmetric and fixes the rows of {}: the orthogonal projection onto the row space "
+                "of {}:",
+                MatMul(B, X),
+                X,
+                X,
+            ),
             claim=Equal(MatMul(projector, projector), projector, WIDE),
         ),
-        _step("Symmetric", text("The transpose of BX is BX:"), claim=Equal(Transpose(projector), projector, WIDE)),
+        _step(
+            "Symmetric",
+            text("The transpose of {} is {}:", MatMul(B, X), MatMul(B, X)),
+            claim=Equal(Transpose(projector), projector, WIDE),
+        ),
         _step(
             "Fixes the rows of X",
-            text("X times it returns X:"),
+            text("{} times it returns {}:", X, X),
             claim=Equal(MatMul(X, projector), X, WIDE),
         ),
         Step(
             Kind.ANSWER,
             "Answer",
             text(
-                "XB is the m×m identity, so B is a right inverse of X. In the other order BX is n×n, equal to {} "
-                "(the orthogonal projection onto the row space of X), singular, and not the n×n identity.",
+                "{} is the {} identity, so {} is a right inverse of {}. In the other order {} is {}, equal to {} "
+                "(the orthogonal projection onto the row space of {}), singular, and not the {} identity.",
+                MatMul(X, B),
+                Size(m, m),
+                B,
+                X,
+                MatMul(B, X),
+                Size(n, n),
                 MatMul(V, corner, V.T),
+                X,
+                Size(n, n),
             ),
             display=(Boxed(Equation(MatMul(X, B), Identity(m))),),
             claim=Equal(MatMul(X, RIGHT), Identity(m), WIDE),
         ),
     )
     prompt = text(
-        "You will often see the solution of (e) written as {}. What happens when we right-multiply X by B? "
-        "(This is why B is called a right inverse.)",
+        "You will often see the solution of (e) written as {}. What happens when we right-multiply {} by {}? "
+        "(This is why {} is called a right inverse.)",
         Equation(W_STAR, MatMul(B, y)),
+        X,
+        B,
+        B,
     )
     return Part("f", prompt, steps)
 
@@ -975,13 +1103,14 @@ def build() -> Problem:
     """Problem 3 of cs182-hw0, parts (a)–(f), ready for verification."""
     statement = text(
         "Consider {}, where {} is a non-square data matrix, {} a weight vector and {} a vector of labels. Let "
-        "{} be the full SVD of X: {} and {} are orthonormal, and {} has the nonzero singular values {} on its "
+        "{} be the full SVD of {}: {} and {} are orthonormal, and {} has the nonzero singular values {} on its "
         "diagonal. Define {} as the matrix with {} on its diagonal.",
         Equation(MatMul(X, w), y),
         Element(X, RealSpace(m, n)),
         w,
         y,
         Equation(X, SVD_X),
+        X,
         Element(U, RealSpace(m, m)),
         Element(V, RealSpace(n, n)),
         Element(S, RealSpace(m, n)),

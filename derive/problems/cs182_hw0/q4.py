@@ -24,19 +24,25 @@ Every claim is decided by the verifier, never restated from a derivation:
 from __future__ import annotations
 
 from sympy import (
+    Add,
+    Basic,
     BlockMatrix,
     Derivative,
+    Determinant,
     Eq,
     Identity,
     ImmutableMatrix,
     IndexedBase,
     Integer,
+    Interval,
     Inverse,
     MatAdd,
     MatMul,
     MatPow,
     MatrixSymbol,
     Min,
+    Mul,
+    Pow,
     Product,
     Rational,
     Symbol,
@@ -67,7 +73,7 @@ from derive.linalg import (
     Wide,
 )
 from derive.model import Kind, Part, Problem, Step, text
-from derive.notation import Boxed, Diag, Element, Equation, Rank, RealSpace, Relation, Words
+from derive.notation import Boxed, Density, Diag, Element, Equation, Rank, RealSpace, Relation, Size, Words
 from derive.ops import Entry, Jacobian, SqNorm
 from derive.resolvent import Cleared, Defines, Diagonal, DiagonalForm, ShiftAlgebra
 
@@ -104,6 +110,27 @@ EVIDENCE = Symbol("Z", positive=True)
 i = Symbol("i", integer=True)
 y_i = IndexedBase("y")[i]
 
+# (c), prose only: one data point of the statement's scalar model Y = xᵀW + √λ N, and the
+# Gaussian density in k dimensions (1×1 matrix symbols keep the factors in the statement's order)
+X_ROW = MatrixSymbol("x", d, 1)
+X_ROW_I = MatrixSymbol("x_i", d, 1)
+Y_ONE = MatrixSymbol("Y", 1, 1)
+N_ONE = MatrixSymbol("N", 1, 1)
+N_I = IndexedBase("N")[i]
+k = Symbol("k", integer=True, positive=True)
+X_K = MatrixSymbol("x", k, 1)
+MU_K = MatrixSymbol("mu", k, 1)
+COV_K = MatrixSymbol("Sigma", k, k)
+E_J = MatrixSymbol("e_j", d, 1)  # (d), prose only: the j-th standard basis vector
+# (f), prose only: the wide system Aη = z of the statement, and the kernel form's coefficients
+A_WIDE = MatrixSymbol("A", n, d + n)
+Z_RHS = MatrixSymbol("z", n, 1)
+X_CHECK_DAGGER = MatrixSymbol("X_check_dagger", d + n, n)
+ALPHA = MatrixSymbol("alpha", n, 1)
+V_N = MatrixSymbol("v", n, 1)  # a vector of R^n (v is in R^d)
+MU = Symbol("mu", positive=True)  # (g): 1/λ
+ZERO_PLUS = Symbol("0^+")  # (h), prose only: the one-sided limit point 0⁺
+
 # (d), (e): augmented data and features
 X_HAT = MatrixSymbol("X_hat", n + d, d)
 Y_HAT = MatrixSymbol("y_hat", n + d, 1)
@@ -137,6 +164,15 @@ SYMBOLS = {
     X_PLUS: r"X^{+}",
     A_DAGGER: r"A^{\dagger}",
     W_R: r"\hat{\mathbf{w}}_{r}",
+    X_ROW: r"\mathbf{x}",
+    X_ROW_I: r"\mathbf{x}_{i}",
+    X_K: r"\mathbf{x}",
+    MU_K: r"\boldsymbol{\mu}",
+    E_J: r"\mathbf{e}_{j}",
+    Z_RHS: r"\mathbf{z}",
+    X_CHECK_DAGGER: r"\check{X}^{\dagger}",
+    ALPHA: r"\boldsymbol{\alpha}",
+    V_N: r"\mathbf{v}",
 }
 
 # -- expressions shared by the parts -----------------------------------------------------------------
@@ -150,6 +186,7 @@ OBJECTIVE = SqNorm(RESIDUAL) + lam * SqNorm(w)  # the ridge objective (1)
 OBJECTIVE_MATRIX = MatAdd(MatMul(RESIDUAL.T, RESIDUAL), lam * MatMul(w.T, w))
 FACTOR = sigma / (sigma**2 + lam)  # what ridge puts in place of 1/σ_i
 FACTOR_I = SIGMA_I / (SIGMA_I**2 + lam)
+LAM_POSITIVE = Relation(lam, "gt", Integer(0))  # λ > 0, said in prose again and again
 
 SVD_X = MatMul(U, S, V.T)
 SIGMA_BLOCKS = BlockMatrix([[D, ZeroMatrix(r, d - r)], [ZeroMatrix(n - r, r), ZeroMatrix(n - r, d - r)]])
@@ -274,8 +311,10 @@ def part_a() -> Part:
         _step(
             "Expand the objective",
             text(
-                "Multiply out. The cross terms are 1×1 matrices, and a 1×1 matrix equals its transpose, so {}; "
+                "Multiply out. The cross terms are {} matrices, and a {} matrix equals its transpose, so {}; "
                 "the two quadratic terms combine:",
+                Size(1, 1),
+                Size(1, 1),
                 Equation(MatMul(w.T, X.T, y), linear),
             ),
             claim=Chain((OBJECTIVE_MATRIX, expanded_4, expanded), Given((OneByOne(),))),
@@ -288,7 +327,8 @@ def part_a() -> Part:
         _step(
             "Quadratic term",
             text(
-                "Problem 2(d) with the d×d matrix {} gives {}; the matrix is symmetric, so the two terms agree:",
+                "Problem 2(d) with the {} matrix {} gives {}; the matrix is symmetric, so the two terms agree:",
+                Size(d, d),
                 GRAM_D,
                 MatMul(w.T, MatAdd(GRAM_D, Transpose(GRAM_D), evaluate=False)),
             ),
@@ -314,12 +354,14 @@ def part_a() -> Part:
             "Positive definite",
             text(
                 "For every {}, {}, which is at least {} and so positive when {}: the matrix {} is positive "
-                "definite for every X, because λ > 0 (no rank assumption is needed):",
+                "definite for every {}, because {} (no rank assumption is needed):",
                 Element(v, RealSpace(d)),
                 Equation(MatMul(v.T, GRAM_D, v), MatAdd(MatMul(Transpose(MatMul(X, v)), MatMul(X, v)), lam * MatMul(v.T, v))),
                 lam * MatMul(v.T, v),
                 Relation(v, "ne", ZeroMatrix(d, 1)),
                 GRAM_D,
+                X,
+                LAM_POSITIVE,
             ),
             claim=PositiveDefinite(GRAM_D, ALGEBRA),
         ),
@@ -335,28 +377,33 @@ def part_a() -> Part:
         _step(
             "Hessian",
             text(
-                "Differentiating the transposed derivative again gives a constant d×d matrix, positive definite by "
+                "Differentiating the transposed derivative again gives a constant {} matrix, positive definite by "
                 "the step above; the objective is strictly convex and its stationary point is its unique global "
-                "minimizer:"
+                "minimizer:",
+                Size(d, d),
             ),
             claim=Equal(Jacobian(gradient_row.T, w), MatMul(2, GRAM_D)),
         ),
         _note(
             "Order of the factors",
             text(
-                "The solution is a d×1 column: {} is d×d, {} is d×n and {} is n×1. Writing the factors in another "
+                "The solution is a {} column: {} is {}, {} is {} and {} is {}. Writing the factors in another "
                 "order (say {} times {}) does not even multiply: the verifier's shape check rejects such a formula "
                 "before anything else.",
+                Size(d, 1),
                 Inverse(GRAM_D),
+                Size(d, d),
                 X.T,
+                Size(d, n),
                 y,
+                Size(n, 1),
                 Inverse(GRAM_D),
                 MatMul(y.T, X),
             ),
             claim=HasShape(RIDGE, d, Integer(1)),
         ),
         _answer(
-            text("The unique minimizer of (1), for every X and every λ > 0:"),
+            text("The unique minimizer of (1), for every {} and every {}:", X, LAM_POSITIVE),
             (_ridge_answer(),),
             Minimizer(OBJECTIVE, w, RIDGE, ALGEBRA),
         ),
@@ -400,10 +447,10 @@ def part_b() -> Part:
         _interpretation(
             text(
                 "Full SVD {}: {} and {} are orthogonal ({}, {}), and {} is zero except for the singular values "
-                "on its diagonal. Let {} be the number of nonzero ones (the rank of X); they form {}, and Σ in "
-                "blocks is shown below. Blocks with a zero size are simply absent: for a tall X of full column "
-                "rank r = d there is no second block column. Both regimes of the question compare a singular "
-                "value with λ.",
+                "on its diagonal. Let {} be the number of nonzero ones (the rank of {}); they form {}, and {} in "
+                "blocks is shown below. Blocks with a zero size are simply absent: for a tall {} of full column "
+                "rank {} there is no second block column. Both regimes of the question compare a singular "
+                "value with {}.",
                 Equation(X, SVD_X),
                 Element(U, RealSpace(n, n)),
                 Element(V, RealSpace(d, d)),
@@ -411,55 +458,76 @@ def part_b() -> Part:
                 Equation(MatMul(V.T, V), I_d),
                 Element(S, RealSpace(n, d)),
                 Relation(r, "le", Min(n, d)),
+                X,
                 Equation(D, Diag(sigma_1, sigma_r)),
+                S,
+                X,
+                Equation(r, d),
+                lam,
             ),
             claim=Dimensions((Element(SIGMA_BLOCKS, RealSpace(n, d)), Element(SVD_X, RealSpace(n, d)))),
         ),
         _method(
             text(
-                "Substitute the SVD, write {} so that V can be pulled out of the shifted Gram matrix, invert the "
-                "product of square invertible factors, and cancel. Then read off, from the block form of Σ, the "
-                "factor each singular direction gets, and compare it with the 1/σᵢ of least squares.",
+                "Substitute the SVD, write {} so that {} can be pulled out of the shifted Gram matrix, invert the "
+                "product of square invertible factors, and cancel. Then read off, from the block form of {}, the "
+                "factor each singular direction gets, and compare it with the {} of least squares.",
                 Equation(lam * I_d, lam * MatMul(V, V.T)),
+                V,
+                S,
+                1 / SIGMA_I,
             )
         ),
         _note(
             "Reading of the statement",
             text(
-                "\"What happens to the singular values\" is read as: what replaces the factor 1/σᵢ that least squares "
-                "applies in singular direction i. The singular values of X themselves do not change; in the Gram "
-                "matrix each σᵢ² is shifted to σᵢ² + λ (hence the name). "
-                "Nothing in the derivation needs X to have full rank: λ > 0 keeps every inverse below invertible, "
-                "so zero singular values are allowed (their directions get the factor 0). The regimes \"σᵢ ≪ λ\" "
-                "and \"σᵢ ≫ λ\" are discussed in the notes at the end: as worded they compare quantities of "
-                "different units, and the comparison that decides the behaviour is σᵢ² against λ."
+                "\"What happens to the singular values\" is read as: what replaces the factor {} that least squares "
+                "applies in singular direction {}. The singular values of {} themselves do not change; in the Gram "
+                "matrix each {} is shifted to {} (hence the name). "
+                "Nothing in the derivation needs {} to have full rank: {} keeps every inverse below invertible, "
+                "so zero singular values are allowed (their directions get the factor 0). The regimes \"{}\" "
+                "and \"{}\" are discussed in the notes at the end: as worded they compare quantities of "
+                "different units, and the comparison that decides the behaviour is {} against {}.",
+                1 / SIGMA_I,
+                i,
+                X,
+                SIGMA_I**2,
+                SIGMA_I**2 + lam,
+                X,
+                LAM_POSITIVE,
+                Relation(SIGMA_I, "ll", lam),
+                Relation(SIGMA_I, "gg", lam),
+                SIGMA_I**2,
+                lam,
             ),
         ),
         _step(
             "Substitute the SVD",
-            text("Replace X by {}:", SVD_X),
+            text("Replace {} by {}:", X, SVD_X),
             claim=Equal(RIDGE, t1, ANY_SVD),
         ),
         _step(
             "Transposes, UᵀU = I, λI = λVVᵀ",
             text(
-                "{} (the order reverses); {} in the middle; and {} because V is orthogonal:",
+                "{} (the order reverses); {} in the middle; and {} because {} is orthogonal:",
                 Equation(Transpose(SVD_X), MatMul(V, S.T, U.T)),
                 Equation(MatMul(U.T, U), I_n),
                 Equation(I_d, MatMul(V, V.T)),
+                V,
             ),
             claim=Equal(t1, t2, ANY_SVD),
         ),
         _step(
             "Factor V out",
-            text("Both terms start with V and end with {}:", V.T),
+            text("Both terms start with {} and end with {}:", V, V.T),
             claim=Equal(t2, t3, ANY_SVD),
         ),
         _step(
             "Invert the product and cancel V",
             text(
-                "All three factors are d×d and invertible ({} is positive definite like in (a)), so the inverse is "
+                "All three factors are {} and invertible ({} is positive definite like in (a)), so the inverse is "
                 "{}; then {} cancels against the next factor:",
+                Size(d, d),
                 MatAdd(MatMul(S.T, S), lam * I_d),
                 MatMul(V, Inverse(MatAdd(MatMul(S.T, S), lam * I_d)), V.T),
                 MatMul(V.T, V),
@@ -469,18 +537,23 @@ def part_b() -> Part:
         _step(
             "The shifted Gram matrix of Σ",
             text(
-                "With Σ in blocks, {} is block diagonal: λ is added to every σᵢ², and the {} directions with "
-                "singular value 0 keep λ alone:",
+                "With {} in blocks, {} is block diagonal: {} is added to every {}, and the {} directions with "
+                "singular value 0 keep {} alone:",
+                S,
                 MatMul(S.T, S),
+                lam,
+                SIGMA_I**2,
                 d - r,
+                lam,
             ),
             claim=Equal(MatAdd(MatMul(S.T, S), lam * I_d), shifted_blocks, RANK_MODEL),
         ),
         _step(
             "The factor in blocks",
             text(
-                "Inverting block by block and multiplying by {} (d×n) gives the matrix that maps {} to {}; call it {}:",
+                "Inverting block by block and multiplying by {} ({}) gives the matrix that maps {} to {}; call it {}:",
                 S.T,
+                Size(d, n),
                 MatMul(U.T, y),
                 MatMul(V.T, W_HAT),
                 F_LAM,
@@ -491,76 +564,125 @@ def part_b() -> Part:
             "One factor per singular direction",
             text(
                 "Sums, products and inverses of diagonal matrices act entry by entry, so the top-left block is "
-                "diagonal; singular direction i (the i-th columns of U and V) is multiplied by:"
+                "diagonal; singular direction {} (the {}-th columns of {} and {}) is multiplied by:",
+                i,
+                i,
+                U,
+                V,
             ),
             claim=DiagonalForm(FACTOR_D, D, sigma, FACTOR),
         ),
         _step(
             "Compare with least squares",
             text(
-                "Least squares (problem 3) uses the pseudo-inverse {} instead, whose top-left block is {} (1/σᵢ per "
-                "direction). Ridge replaces 1/σᵢ by {}: the least-squares factor times {}, a number strictly "
-                "between 0 and 1. Every direction is shrunk, and the smaller σᵢ, the more:",
+                "Least squares (problem 3) uses the pseudo-inverse {} instead, whose top-left block is {} ({} per "
+                "direction). Ridge replaces {} by {}: the least-squares factor times {}, a number strictly "
+                "between 0 and 1. Every direction is shrunk, and the smaller {}, the more:",
                 S_PLUS,
                 Inverse(D),
+                1 / SIGMA_I,
+                1 / SIGMA_I,
                 FACTOR_I,
                 SIGMA_I**2 / (SIGMA_I**2 + lam),
+                SIGMA_I,
             ),
             claim=DiagonalForm(Inverse(D), D, sigma, 1 / sigma),
         ),
         _step(
             "The factor is below 1/σᵢ",
-            text("For every σᵢ > 0 and λ > 0 the ridge factor is positive and smaller than the least-squares one:"),
+            text(
+                "For every {} and {} the ridge factor is positive and smaller than the least-squares one:",
+                Relation(SIGMA_I, "gt", Integer(0)),
+                LAM_POSITIVE,
+            ),
             claim=Sign(1 / s_i - ratio, "gt", region),
         ),
         _step(
             "When σᵢ² ≫ λ: the factor is ≈ 1/σᵢ",
             text(
-                "σᵢ times the factor is 1 minus λ/(σᵢ² + λ), exactly; so the factor is 1/σᵢ up to a relative "
-                "error λ/(σᵢ² + λ):"
+                "{} times the factor is {}, exactly; so the factor is {} up to a relative error {}:",
+                SIGMA_I,
+                Integer(1) - lam / (SIGMA_I**2 + lam),
+                1 / SIGMA_I,
+                lam / (SIGMA_I**2 + lam),
             ),
             claim=EqualOn(s_i * ratio, 1 - l_r / (s_i**2 + l_r), region),
         ),
         _step(
             "… within λ/σᵢ²",
             text(
-                "That relative error is below λ/σᵢ². So when λ/σᵢ² is small, the direction is treated as by least "
-                "squares (factor ≈ 1/σᵢ):"
+                "That relative error is below {}. So when {} is small, the direction is treated as by least "
+                "squares ({}):",
+                lam / SIGMA_I**2,
+                lam / SIGMA_I**2,
+                Relation(FACTOR_I, "approx", 1 / SIGMA_I),
             ),
             claim=Sign(l_r / s_i**2 - l_r / (s_i**2 + l_r), "gt", region),
         ),
         _step(
             "… and in the limit",
-            text("As λ/σᵢ² → 0 (here: λ → 0 with σᵢ fixed) σᵢ times the factor tends to 1:"),
+            text(
+                "As {} (here: {} with {} fixed) {} times the factor tends to 1:",
+                Relation(lam / SIGMA_I**2, "to", Integer(0)),
+                Relation(lam, "to", Integer(0)),
+                SIGMA_I,
+                SIGMA_I,
+            ),
             claim=LimitIs(SIGMA_I * FACTOR_I, lam, Integer(0), Integer(1)),
         ),
         _step(
             "When σᵢ² ≪ λ: the factor is ≈ σᵢ/λ, nearly 0",
             text(
-                "The factor divided by σᵢ/λ is 1 minus σᵢ²/(σᵢ² + λ), exactly; so the factor is σᵢ/λ up to a "
-                "relative error σᵢ²/(σᵢ² + λ):"
+                "The factor divided by {} is {}, exactly; so the factor is {} up to a relative error {}:",
+                SIGMA_I / lam,
+                Integer(1) - SIGMA_I**2 / (SIGMA_I**2 + lam),
+                SIGMA_I / lam,
+                SIGMA_I**2 / (SIGMA_I**2 + lam),
             ),
             claim=EqualOn((l_r / s_i) * ratio, 1 - s_i**2 / (s_i**2 + l_r), region),
         ),
         _step(
             "… within σᵢ²/λ",
             text(
-                "That relative error is below σᵢ²/λ. So when σᵢ²/λ is small the factor is ≈ σᵢ/λ, tiny compared "
-                "with 1/σᵢ: the direction is essentially switched off instead of being amplified by 1/σᵢ:"
+                "That relative error is below {}. So when {} is small, {}, tiny compared with {}: the direction is "
+                "essentially switched off instead of being amplified by {}:",
+                SIGMA_I**2 / lam,
+                SIGMA_I**2 / lam,
+                Relation(FACTOR_I, "approx", SIGMA_I / lam),
+                1 / SIGMA_I,
+                1 / SIGMA_I,
             ),
             claim=Sign(s_i**2 / l_r - s_i**2 / (s_i**2 + l_r), "gt", region),
         ),
         _step(
             "… and in the limit",
-            text("As σᵢ²/λ → 0 (here: σᵢ → 0 with λ fixed) the factor divided by σᵢ/λ tends to 1:"),
+            text(
+                "As {} (here: {} with {} fixed) the factor divided by {} tends to 1:",
+                Relation(SIGMA_I**2 / lam, "to", Integer(0)),
+                Relation(SIGMA_I, "to", Integer(0)),
+                lam,
+                SIGMA_I / lam,
+            ),
             claim=LimitIs((lam / SIGMA_I) * FACTOR_I, SIGMA_I, Integer(0), Integer(1)),
         ),
         _note(
             "σᵢ against λ is the wrong comparison",
             text(
-                "Rescaling the data, X → cX, multiplies every σᵢ by c; the same fit needs λ → c²λ (both terms of "
-                "(1) scale by c² then), and the factor scales exactly like 1/σᵢ. So λ is measured in units of σ², "
-                "and only σᵢ² against λ (σᵢ against √λ) is meaningful:",
+                "Rescaling the data, {}, multiplies every {} by {}; the same fit needs {} (both terms of "
+                "(1) scale by {} then), and the factor scales exactly like {}. So {} is measured in units of {}, "
+                "and only {} against {} ({} against {}) is meaningful:",
+                Relation(X, "to", MatMul(c_r, X)),
+                SIGMA_I,
+                c_r,
+                Relation(lam, "to", c_r**2 * lam),
+                c_r**2,
+                1 / SIGMA_I,
+                lam,
+                sigma**2,
+                SIGMA_I**2,
+                lam,
+                SIGMA_I,
+                sqrt(lam),
             ),
             claim=EqualOn(
                 (c_r * s_i) / ((c_r * s_i) ** 2 + c_r**2 * l_r), ratio / c_r, (c_r > 0, s_i > 0, l_r > 0)
@@ -569,36 +691,59 @@ def part_b() -> Part:
         _note(
             "Counterexample: σᵢ ≫ λ, yet the factor is far from 1/σᵢ",
             text(
-                "Take {} and {}: then σᵢ/λ = 100, so σᵢ ≫ λ as worded, but σᵢ² = λ/100 ≪ λ. σᵢ times the factor "
-                "is 1/101, not ≈ 1: the factor is ≈ σᵢ/λ, the other regime.",
+                "Take {} and {}: then {}, so {} as worded, but {}. {} times the factor is {}, not close to 1: {}, "
+                "the other regime.",
                 Eq(s_i, Rational(1, 10**4)),
                 Eq(l_r, Rational(1, 10**6)),
+                Equation(SIGMA_I / lam, Integer(100)),
+                Relation(SIGMA_I, "gg", lam),
+                Relation(Equation(SIGMA_I**2, lam / 100), "ll", lam),
+                SIGMA_I,
+                Rational(1, 101),
+                Relation(FACTOR_I, "approx", SIGMA_I / lam),
             ),
             claim=EqualOn(s_i * ratio, Rational(1, 101), (Eq(s_i, Rational(1, 10**4)), Eq(l_r, Rational(1, 10**6)))),
         ),
         _note(
             "Counterexample: σᵢ ≪ λ, yet the factor is not ≈ σᵢ/λ",
             text(
-                "Take {} and {}: then σᵢ/λ = 1/100, so σᵢ ≪ λ as worded, but σᵢ² = 100λ ≫ λ. The factor divided "
-                "by σᵢ/λ is 1/101: the factor is ≈ 1/σᵢ (σᵢ times it is 100/101), the other regime.",
+                "Take {} and {}: then {}, so {} as worded, but {}. The factor divided by {} is {}: {} ({} times it "
+                "is {}), the other regime.",
                 Eq(s_i, Integer(10**4)),
                 Eq(l_r, Integer(10**6)),
+                Equation(SIGMA_I / lam, Rational(1, 100)),
+                Relation(SIGMA_I, "ll", lam),
+                Relation(Equation(SIGMA_I**2, 100 * lam), "gg", lam),
+                SIGMA_I / lam,
+                Rational(1, 101),
+                Relation(FACTOR_I, "approx", 1 / SIGMA_I),
+                SIGMA_I,
+                Rational(100, 101),
             ),
             claim=EqualOn((l_r / s_i) * ratio, Rational(1, 101), (Eq(s_i, Integer(10**4)), Eq(l_r, Integer(10**6)))),
         ),
         _note(
             "When the worded comparison is right",
             text(
-                "For λ = 1 the two comparisons coincide (σᵢ ≪ 1 exactly when σᵢ² ≪ 1), which is presumably the "
-                "scale the statement has in mind. The reading used here: small singular values, σᵢ² ≪ λ, are "
-                "suppressed (factor ≈ σᵢ/λ → 0); large ones, σᵢ² ≫ λ, are inverted as by least squares (≈ 1/σᵢ)."
+                "For {} the two comparisons coincide ({} exactly when {}), which is presumably the "
+                "scale the statement has in mind. The reading used here: small singular values, {}, are "
+                "suppressed ({}); large ones, {}, are inverted as by least squares ({}).",
+                Equation(lam, Integer(1)),
+                Relation(SIGMA_I, "ll", Integer(1)),
+                Relation(SIGMA_I**2, "ll", Integer(1)),
+                Relation(SIGMA_I**2, "ll", lam),
+                Relation(Relation(FACTOR_I, "approx", SIGMA_I / lam), "to", Integer(0)),
+                Relation(SIGMA_I**2, "gg", lam),
+                Relation(FACTOR_I, "approx", 1 / SIGMA_I),
             ),
         ),
         _answer(
             text(
-                "Ridge regression is least squares with 1/σᵢ replaced by {} in every singular direction (0 for "
-                "σᵢ = 0):",
+                "Ridge regression is least squares with {} replaced by {} in every singular direction (0 for "
+                "{}):",
+                1 / SIGMA_I,
                 FACTOR_I,
+                Equation(SIGMA_I, Integer(0)),
             ),
             (
                 Boxed(Equation(W_HAT, SVD_RIDGE)),
@@ -613,14 +758,32 @@ def part_b() -> Part:
     )
     prompt = text(
         "Perspective 2: the \"hack\" of shifting the singular values. Let {} be the full SVD. Plug it into {} and "
-        "simplify. What happens to the singular values when σᵢ ≪ λ? When σᵢ ≫ λ?",
+        "simplify. What happens to the singular values when {}? When {}?",
         Equation(X, SVD_X),
         Equation(w, RIDGE),
+        Relation(SIGMA_I, "ll", lam),
+        Relation(SIGMA_I, "gg", lam),
     )
     return Part("b", prompt, steps)
 
 
 # -- (c) ---------------------------------------------------------------------------------------------------
+
+
+STATEMENT_MODEL = Equation(Y_ONE, MatAdd(MatMul(X_ROW.T, W_RV), MatMul(sqrt(lam), N_ONE)))  # Y = xᵀW + √λ N
+POSTERIOR = Density("P", W_RV, Equation(Y_RV, y))  # P(W | Y = y)
+
+
+def _density_formula() -> Basic:
+    """(2π)^(−k/2) det(Σ)^(−1/2) exp(−½(x − μ)ᵀΣ⁻¹(x − μ)), for prose (unevaluated, in this order)."""
+    centred = MatAdd(X_K, -MU_K)
+    quadratic = MatMul(Rational(-1, 2), Transpose(centred), Inverse(COV_K), centred)
+    return Mul(
+        (2 * pi) ** (-k / Integer(2)),
+        Pow(Determinant(COV_K), Rational(-1, 2), evaluate=False),
+        exp(quadratic, evaluate=False),
+        evaluate=False,
+    )
 
 
 def part_c() -> Part:
@@ -635,7 +798,7 @@ def part_c() -> Part:
             text(
                 "Random vectors: the weights {} and the noise {}; the labels {} are random through them; {} is fixed. "
                 "The prior is {}, and given {} the labels are {}. The MAP estimate maximizes the posterior density "
-                "of W at the observed {} over {}.",
+                "of {} at the observed {} over {}.",
                 Element(W_RV, RealSpace(d)),
                 Element(N_RV, RealSpace(n)),
                 Equation(Y_RV, MatAdd(MatMul(X, W_RV), sqrt(lam) * N_RV)),
@@ -643,6 +806,7 @@ def part_c() -> Part:
                 Relation(W_RV, "sim", Normal(ZeroMatrix(d, 1), I_d)),
                 Equation(W_RV, w),
                 Equation(Y_RV, MatAdd(MatMul(X, w), sqrt(lam) * N_RV)),
+                W_RV,
                 y,
                 Element(w, RealSpace(d)),
             ),
@@ -652,52 +816,79 @@ def part_c() -> Part:
         ),
         _method(
             text(
-                "Bayes' rule for densities: p(w | y) = p(y | w) p(w) / {}, where the evidence {} = ∫ p(y | w) p(w) dw "
-                "is a positive number that does not depend on w. Write the prior and the likelihood out from the "
+                "Bayes' rule for densities: {}, where the evidence {}, the integral of {} over {}, is a positive "
+                "number that does not depend on {}. Write the prior and the likelihood out from the "
                 "Gaussian density, take logarithms (log is increasing, so the maximizer does not change), separate "
-                "the terms that do not depend on w, and compare what is left with (1).",
+                "the terms that do not depend on {}, and compare what is left with (1).",
+                Equation(Density("p", w, y), Density("p", y, w) * Density("p", w) / EVIDENCE),
                 EVIDENCE,
-                EVIDENCE,
+                Density("p", y, w) * Density("p", w),
+                w,
+                w,
+                w,
             )
         ),
         _note(
             "Reading of the statement",
             text(
-                "\"Y = xᵀW + √λ N\" is the model for one data point i: x is the i-th row of X written as a column "
-                "(xᵢ), and the Nᵢ are i.i.d. 𝒩(0, 1), so at the vector level {}. Two assumptions are implicit and "
-                "used: the noise N is independent of W, and P(W | Y = y) means the posterior density (W is "
-                "continuous). λ plays two roles at once: it is the noise variance here (the prior variance is 1), "
+                "\"{}\" is the model for one data point {}: {} is the {}-th row of {} written as a column "
+                "({}), and the {} are i.i.d. {}, so at the vector level {}. Two assumptions are implicit and "
+                "used: the noise {} is independent of {}, and {} means the posterior density ({} is "
+                "continuous). {} plays two roles at once: it is the noise variance here (the prior variance is 1), "
                 "and the regularization weight in (1); in general the ridge weight is the ratio noise variance / "
                 "prior variance.",
+                STATEMENT_MODEL,
+                i,
+                X_ROW,
+                i,
+                X,
+                X_ROW_I,
+                N_I,
+                Normal(Integer(0), Integer(1)),
                 Relation(N_RV, "sim", Normal(ZeroMatrix(n, 1), I_n)),
+                N_RV,
+                W_RV,
+                POSTERIOR,
+                W_RV,
+                lam,
             ),
         ),
         _step(
             "Noise covariance",
             text(
                 "{} is Gaussian with mean 0 and covariance {}, so given {} the labels are Gaussian with mean {} and "
-                "covariance λIₙ:",
+                "covariance {}:",
                 sqrt(lam) * N_RV,
                 MatMul(noise, I_n, Transpose(noise)),
                 Equation(W_RV, w),
                 MatMul(X, w),
+                lam * I_n,
             ),
             claim=Equal(MatMul(noise, I_n, Transpose(noise)), lam * I_n, ALGEBRA),
         ),
         _step(
             "Prior density",
             text(
-                "The density of 𝒩(μ, Σ) in k dimensions is (2π)^(−k/2) det(Σ)^(−1/2) exp(−½(x − μ)ᵀΣ⁻¹(x − μ)). "
-                "For the prior, k = d, μ = 0 and Σ = I (det I = 1):"
+                "The density of {} in {} dimensions is {}. For the prior, {}, {} and {} ({}):",
+                Normal(MU_K, COV_K),
+                k,
+                Equation(Density("p", X_K), _density_formula()),
+                Equation(k, d),
+                Equation(MU_K, ZeroMatrix(k, 1)),
+                Equation(COV_K, Identity(k)),
+                Equation(Determinant(Identity(k)), Integer(1)),
             ),
             claim=DensityEqual(NormalPdf(w, ZeroMatrix(d, 1), I_d), prior),
         ),
         _step(
             "Likelihood, one data point at a time",
             text(
-                "Each label is {} with its own independent noise, so the likelihood is the product of the n scalar "
-                "densities; it equals the 𝒩(Xw, λIₙ) density of the whole vector (det(λIₙ) = λⁿ):",
+                "Each label is {} with its own independent noise, so the likelihood is the product of the {} scalar "
+                "densities; it equals the {} density of the whole vector ({}):",
                 Relation(y_i, "sim", Normal(Entry(MatMul(X, w), i), lam)),
+                n,
+                Normal(MatMul(X, w), lam * I_n),
+                Equation(Determinant(lam * I_n), lam**n),
             ),
             claim=DensityEqual(Product(one_point, (i, 1, n)), likelihood, Given((InRange(i, 1, n),))),
         ),
@@ -709,9 +900,10 @@ def part_c() -> Part:
         _step(
             "Log-posterior",
             text(
-                "By Bayes' rule the posterior density is likelihood × prior / {}. Its logarithm, with the terms "
-                "free of w collected in the constant {}:",
+                "By Bayes' rule the posterior density is the likelihood times the prior, divided by {}. Its "
+                "logarithm, with the terms free of {} collected in the constant {}:",
                 EVIDENCE,
+                w,
                 Symbol("C"),
             ),
             display=(Equation(Symbol("C"), constant),),
@@ -720,27 +912,36 @@ def part_c() -> Part:
         _step(
             "Only a scaled copy of (1) depends on w",
             text(
-                "So log p(w | y) = C − (ridge objective)/(2λ). Maximizing it over w is minimizing the ridge "
-                "objective, because the factor 1/(2λ) in front of it is positive:"
+                "So {}. Maximizing it over {} is minimizing the ridge objective, because the factor {} in front of "
+                "it is positive:",
+                Equation(log(Density("p", w, y)), Symbol("C") - OBJECTIVE / (2 * lam)),
+                w,
+                1 / (2 * lam),
             ),
             claim=Sign(1 / (2 * l_r), "gt", (l_r > 0,)),
         ),
         _answer(
             text(
-                "The verifier separates the terms free of w itself and checks that the ridge solution is the unique "
+                "The verifier separates the terms free of {} itself and checks that the ridge solution is the unique "
                 "maximizer of the log-posterior (gradient zero, Hessian negative definite): the MAP estimate is "
-                "ridge regression."
+                "ridge regression.",
+                w,
             ),
             (Boxed(Equation(W_HAT, RIDGE)),),
             Maximizer(log_posterior, w, RIDGE, ALGEBRA),
         ),
     )
     prompt = text(
-        "Perspective 3: MAP estimation. Assume a prior {} and that each observed label is Y = xᵀW + √λ N with N ∼ "
-        "𝒩(0, 1) i.i.d. across data points; at the vector level {}. The features X are not random. Show that (1) "
-        "gives the MAP estimate: the W maximizing P(W | Y = y).",
+        "Perspective 3: MAP estimation. Assume a prior {} and that each observed label is {} with {} "
+        "i.i.d. across data points; at the vector level {}. The features {} are not random. Show that (1) "
+        "gives the MAP estimate: the {} maximizing {}.",
         Relation(W_RV, "sim", Normal(ZeroMatrix(d, 1), I_d)),
+        STATEMENT_MODEL,
+        Relation(N_ONE, "sim", Normal(Integer(0), Integer(1))),
         Equation(Y_RV, MatAdd(MatMul(X, W_RV), sqrt(lam) * N_RV)),
+        X,
+        W_RV,
+        POSTERIOR,
     )
     return Part("c", prompt, steps)
 
@@ -755,10 +956,13 @@ def part_d() -> Part:
     steps = (
         _interpretation(
             text(
-                "Fake data: d extra data points, one per feature, with feature vector √λ eⱼ and label 0. In blocks, "
-                "{} and {}: an ordinary least-squares problem with n + d rows.",
+                "Fake data: {} extra data points, one per feature, with feature vector {} and label 0. In blocks, "
+                "{} and {}: an ordinary least-squares problem with {} rows.",
+                d,
+                MatMul(sqrt(lam), E_J),
                 Relation(X_HAT, "def", X_HAT_BLOCKS),
                 Relation(Y_HAT, "def", Y_HAT_BLOCKS),
+                n + d,
             ),
             claim=Dimensions(
                 (
@@ -770,14 +974,15 @@ def part_d() -> Part:
         ),
         _method(
             text(
-                "Block multiplication: the residual of the augmented problem stacks the ridge residual on top of −√λw, "
+                "Block multiplication: the residual of the augmented problem stacks the ridge residual on top of {}, "
                 "so its squared norm is the ridge objective; the two problems have the same objective, hence the same "
-                "minimizer. The least-squares formula of problem 3 confirms it."
+                "minimizer. The least-squares formula of problem 3 confirms it.",
+                -sqrt(lam) * w,
             )
         ),
         _step(
             "The augmented residual",
-            text("Block by block (n rows, then d rows):"),
+            text("Block by block ({} rows, then {} rows):", n, d),
             claim=Equal(residual_hat, residual_blocks, FAKE_DATA),
         ),
         _step(
@@ -802,9 +1007,13 @@ def part_d() -> Part:
         _step(
             "Full column rank",
             text(
-                "So {} is positive definite ((a)): the augmented matrix has full column rank for every X — the √λI "
-                "block alone has rank d. Least squares on the fake data has a unique solution, the formula of problem 3:",
+                "So {} is positive definite ((a)): the augmented matrix has full column rank for every {} — the {} "
+                "block alone has rank {}. Least squares on the fake data has a unique solution, the formula of "
+                "problem 3:",
                 MatMul(X_HAT.T, X_HAT),
+                X,
+                sqrt(lam) * I_d,
+                d,
             ),
             claim=PositiveDefinite(GRAM_D, ALGEBRA),
         ),
@@ -816,8 +1025,9 @@ def part_d() -> Part:
         _answer(
             text(
                 "The verifier checks the minimizer of the augmented least-squares objective directly (its Hessian "
-                "{} is positive definite because X̂ has full column rank, shown above):",
+                "{} is positive definite because {} has full column rank, shown above):",
                 MatMul(2, X_HAT.T, X_HAT),
+                X_HAT,
             ),
             (_ridge_answer(),),
             Minimizer(SqNorm(residual_hat), w, RIDGE, FAKE_DATA + Given((FullColumnRank(X_HAT),))),
@@ -846,9 +1056,11 @@ def part_e() -> Part:
     steps = (
         _interpretation(
             text(
-                "Fake features: n extra features, one per data point. {} is n×(d + n), wide, and the unknown splits as "
+                "Fake features: {} extra features, one per data point. {} is {}, wide, and the unknown splits as "
                 "{} with {} (the real weights) and {} (one fake weight per data point).",
+                n,
                 Relation(X_CHECK, "def", X_CHECK_BLOCKS),
+                Size(n, d + n),
                 Equation(eta, ETA_BLOCKS),
                 Element(w, RealSpace(d)),
                 Element(xi, RealSpace(n)),
@@ -863,8 +1075,13 @@ def part_e() -> Part:
         ),
         _method(
             text(
-                "Eliminate the constraint: it determines the fake weights ξ from w, so the constrained problem in η "
-                "is an unconstrained problem in w — and its objective is the ridge objective divided by λ."
+                "Eliminate the constraint: it determines the fake weights {} from {}, so the constrained problem in {} "
+                "is an unconstrained problem in {} — and its objective is the ridge objective divided by {}.",
+                xi,
+                w,
+                eta,
+                w,
+                lam,
             )
         ),
         _step(
@@ -875,9 +1092,13 @@ def part_e() -> Part:
         _step(
             "Solve for the fake weights",
             text(
-                "The constraint reads {}. The coefficient of ξ is √λ Iₙ, invertible, so for each w it has exactly one "
-                "solution ξ, namely {}; substituting it back satisfies the constraint:",
+                "The constraint reads {}. The coefficient of {} is {}, invertible, so for each {} it has exactly one "
+                "solution {}, namely {}; substituting it back satisfies the constraint:",
                 Equation(MatAdd(MatMul(X, w), sqrt(lam) * xi), y),
+                xi,
+                sqrt(lam) * I_n,
+                w,
+                xi,
                 Equation(xi, xi_star),
             ),
             claim=Equal(MatAdd(MatMul(X, w), MatMul(sqrt(lam), xi_star, evaluate=False), evaluate=False), y, FAKE_FEATURES),
@@ -885,9 +1106,12 @@ def part_e() -> Part:
         _step(
             "The norm on the constraint set",
             text(
-                "So the feasible η are exactly {} for w ∈ ℝ^d, and their squared norm is the ridge objective divided "
-                "by λ:",
+                "So the feasible {} are exactly {} for {}, and their squared norm is the ridge objective divided "
+                "by {}:",
+                eta,
                 eta_w,
+                Element(w, RealSpace(d)),
+                lam,
             ),
             claim=Chain(
                 (
@@ -900,35 +1124,43 @@ def part_e() -> Part:
         ),
         _step(
             "Minimize over w",
-            text("Dividing by λ > 0 does not move the minimizer: by (a),"),
+            text("Dividing by {} does not move the minimizer: by (a),", LAM_POSITIVE),
             claim=Minimizer(OBJECTIVE / lam, w, RIDGE, ALGEBRA),
         ),
         _step(
             "The fake features have full row rank",
             text(
-                "{}, positive definite for every X (the same argument as in (a)), so the minimum-norm problem is "
-                "well posed for every X and y:",
+                "{}, positive definite for every {} (the same argument as in (a)), so the minimum-norm problem is "
+                "well posed for every {} and {}:",
                 Equation(MatMul(X_CHECK, X_CHECK.T), GRAM_N),
+                X,
+                X,
+                y,
             ),
             claim=PositiveDefinite(GRAM_N, ALGEBRA),
         ),
         _answer(
             text(
-                "The minimum-norm solution; its first d coordinates are the ridge solution. The verifier checks this "
-                "independently as a minimum-norm claim (feasible, and in the row space of X̌); its algebra uses the "
-                "push-through identity, which (f) proves."
+                "The minimum-norm solution; its first {} coordinates are the ridge solution. The verifier checks this "
+                "independently as a minimum-norm claim (feasible, and in the row space of {}); its algebra uses the "
+                "push-through identity, which (f) proves.",
+                d,
+                X_CHECK,
             ),
             (Boxed(Equation(ETA_STAR, BlockMatrix([[W_HAT], [MatMul(1 / sqrt(lam), MatAdd(y, -MatMul(X, W_HAT)))]]))),),
             MinNormSolution(X_CHECK, y, eta, ETA_SOLUTION, min_norm_given),
         ),
     )
     prompt = text(
-        "Perspective 5: fake features. Augment the features instead: {} (n×(d + n), wide). Solve the min-norm problem "
-        "{} subject to {} (2). Show that this is yet another form of ridge regression: the first d coordinates of η* "
+        "Perspective 5: fake features. Augment the features instead: {} ({}, wide). Solve the min-norm problem "
+        "{} subject to {} (2). Show that this is yet another form of ridge regression: the first {} coordinates of {} "
         "are the minimizer of (1).",
         Relation(X_CHECK, "def", X_CHECK_BLOCKS),
+        Size(n, d + n),
         Relation(ETA_STAR, "eq", _argmin_eta()),
         Equation(MatMul(X_CHECK, eta), y),
+        d,
+        ETA_STAR,
     )
     return Part("e", prompt, steps)
 
@@ -957,13 +1189,26 @@ EX_S = ImmutableMatrix([[2, 0], [0, 1], [0, 0]])
 EX_Y = ImmutableMatrix([1, 2, 3])
 X1 = MatrixSymbol("X_1", 3, 2)  # the rank-deficient example of (h)
 Y1 = MatrixSymbol("y_1", 3, 1)
+A1 = MatrixSymbol("a", 3, 1)  # X₁ = abᵀ (prose only)
+B1 = MatrixSymbol("b", 2, 1)
+X1_PLUS = MatrixSymbol("X_1_plus", 2, 3)
 SYMBOLS.update({
+    A1: r"\mathbf{a}",
+    B1: r"\mathbf{b}",
+    X1_PLUS: r"X_{1}^{+}",
     Y0: r"\mathbf{y}_{0}",
     Y1: r"\mathbf{y}_{1}",
     X0_HAT: r"\hat{X}_{0}",
     Y0_HAT: r"\hat{\mathbf{y}}_{0}",
     X0_CHECK: r"\check{X}_{0}",
 })
+
+
+def _fraction(numerator: int, denominator: int | tuple[int, int]) -> Basic:
+    """numerator/denominator kept as written (a sum a + b in the denominator stays unevaluated), for prose."""
+    below = Add(*map(Integer, denominator), evaluate=False) if isinstance(denominator, tuple) else Integer(denominator)
+    reciprocal = Pow(below, -1, evaluate=False)
+    return reciprocal if numerator == 1 else Mul(Integer(numerator), reciprocal, evaluate=False)
 
 
 def _worked_example() -> Chain:
@@ -1008,10 +1253,14 @@ def part_f() -> Part:
     steps = (
         _interpretation(
             text(
-                "Apply the wide-matrix formula with {} and z = y. It needs {} invertible. The result must then be shown "
-                "equal to (a)'s form; both are d×1, but one inverts a d×d matrix and the other an n×n one.",
+                "Apply the wide-matrix formula with {} and {}. It needs {} invertible. The result must then be shown "
+                "equal to (a)'s form; both are {}, but one inverts a {} matrix and the other an {} one.",
                 Equation(Symbol("A"), X_CHECK),
+                Equation(Z_RHS, y),
                 MatMul(X_CHECK, X_CHECK.T),
+                Size(d, 1),
+                Size(d, d),
+                Size(n, n),
             ),
             claim=Dimensions(
                 (
@@ -1024,8 +1273,9 @@ def part_f() -> Part:
         _method(
             text(
                 "Block multiplication for the pseudo-inverse; then the push-through identity, proved here from "
-                "{} by multiplying with the two inverses (both exist because λ > 0).",
+                "{} by multiplying with the two inverses (both exist because {}).",
                 Equation(MatMul(X.T, GRAM_N), MatMul(GRAM_D, X.T)),
+                LAM_POSITIVE,
             )
         ),
         _step(
@@ -1035,7 +1285,14 @@ def part_f() -> Part:
         ),
         _step(
             "It is invertible",
-            text("For every v ≠ 0 in ℝⁿ, vᵀ(XXᵀ + λI)v = ‖Xᵀv‖² + λ‖v‖² > 0:"),
+            text(
+                "For every {} in {}, {}:",
+                Relation(V_N, "ne", ZeroMatrix(n, 1)),
+                RealSpace(n),
+                Relation(
+                    Equation(MatMul(V_N.T, GRAM_N, V_N), SqNorm(MatMul(X.T, V_N)) + lam * SqNorm(V_N)), "gt", Integer(0)
+                ),
+            ),
             claim=PositiveDefinite(GRAM_N, ALGEBRA),
         ),
         _step(
@@ -1046,8 +1303,9 @@ def part_f() -> Part:
         _step(
             "The first d coordinates",
             text(
-                "{} picks the first block of η* = X̌†y:",
+                "{} picks the first block of {}:",
                 FIRST_D,
+                Equation(ETA_STAR, MatMul(X_CHECK_DAGGER, y)),
             ),
             claim=Equal(first, KERNEL, FAKE_FEATURES),
         ),
@@ -1060,26 +1318,32 @@ def part_f() -> Part:
             "The push-through identity",
             text(
                 "Multiply the key equation by {} on the left and by {} on the right (both inverses exist, (a) and "
-                "above). The verifier proves this for symbolic sizes n and d, any X, every λ > 0:",
+                "above). The verifier proves this for symbolic sizes {} and {}, any {}, every {}:",
                 Inverse(GRAM_D),
                 Inverse(GRAM_N),
+                n,
+                d,
+                X,
+                LAM_POSITIVE,
             ),
             claim=Cleared(MatMul(Inverse(GRAM_D), X.T), MatMul(X.T, Inverse(GRAM_N)), GRAM_D, GRAM_N, ALGEBRA),
         ),
         _step(
             "Checked on several tall and wide shapes",
             text(
-                "Independently of the proof, the two forms agree exactly on tall, square and wide X with symbolic "
-                "entries:"
+                "Independently of the proof, the two forms agree exactly on tall, square and wide {} with symbolic "
+                "entries:",
+                X,
             ),
             claim=Equal(KERNEL, RIDGE, Given((Shapes.of({n: 3, d: 1}, {n: 2, d: 2}, {n: 1, d: 3}),))),
         ),
         _step(
             "The five perspectives agree",
             text(
-                "Least squares on the fake data (d), the optimization and MAP form (a), (c), the first d coordinates "
+                "Least squares on the fake data (d), the optimization and MAP form (a), (c), the first {} coordinates "
                 "of the min-norm solution with fake features (e), (f), and the form just derived — the same vector "
-                "(the SVD form of (b) was proved equal to (a)'s there):"
+                "(the SVD form of (b) was proved equal to (a)'s there):",
+                d,
             ),
             claim=Chain(
                 (
@@ -1094,14 +1358,18 @@ def part_f() -> Part:
         _step(
             "A worked example",
             text(
-                "Exact numbers: {} with the rational orthogonal {} and {} below, {} and λ = 4 (so √λ = 2). The five "
+                "Exact numbers: {} with the rational orthogonal {} and {} below, {} and {} (so {}). The five "
                 "forms — (a), (b), (d), (e)/(f) and the form above — evaluated exactly by the verifier from these "
-                "definitions (by hand: {}, the factors are 2/(4 + 4) = 1/4 and 1/(1 + 4) = 1/5, so {}):",
+                "definitions (by hand: {}, the factors are {} and {}, so {}):",
                 Relation(X0, "def", MatMul(U0, S0, V0.T)),
                 U0,
                 V0,
                 Relation(Y0, "def", _row(1, 2, 3)),
+                Equation(lam, Integer(4)),
+                Equation(sqrt(lam), Integer(2)),
                 Equation(MatMul(U0.T, Y0), _row(1, 3, 0)),
+                Equation(_fraction(2, (4, 4)), Rational(1, 4)),
+                Equation(_fraction(1, (1, 4)), Rational(1, 5)),
                 Equation(MatMul(V0.T, W_HAT), _row(Rational(1, 4), Rational(3, 5))),
             ),
             display=tuple(Relation(m, "def", value) for m, value in ((U0, EX_U), (S0, EX_S), (V0, EX_V))),
@@ -1110,9 +1378,17 @@ def part_f() -> Part:
         _note(
             "Which form to use",
             text(
-                "(XᵀX + λI)⁻¹ is d×d and Xᵀ(XXᵀ + λIₙ)⁻¹ needs an n×n inverse: the first is cheaper with many data "
-                "points (n > d), the second with many features (d > n). The second also shows ŵ = Xᵀα with "
-                "α = (XXᵀ + λI)⁻¹y: the solution is a combination of the data points (the kernel form)."
+                "{} is {} and {} needs an {} inverse: the first is cheaper with many data "
+                "points ({}), the second with many features ({}). The second also shows {} with "
+                "{}: the solution is a combination of the data points (the kernel form).",
+                Inverse(GRAM_D),
+                Size(d, d),
+                MatMul(X.T, Inverse(GRAM_N)),
+                Size(n, n),
+                Relation(n, "gt", d),
+                Relation(d, "gt", n),
+                Equation(W_HAT, MatMul(X.T, ALPHA)),
+                Equation(ALPHA, MatMul(Inverse(GRAM_N), y)),
             ),
         ),
         _answer(
@@ -1122,9 +1398,11 @@ def part_f() -> Part:
         ),
     )
     prompt = text(
-        "We know that the min-norm solution of a wide system Aη = z is η* = A†z with {}. Use this on (2) to show that "
+        "We know that the min-norm solution of a wide system {} is {} with {}. Use this on (2) to show that "
         "ridge regression also has the form {}, and show that this equals {}.",
-        Equation(A_DAGGER, MatMul(MatrixSymbol("A", n, d + n).T, Inverse(MatMul(MatrixSymbol("A", n, d + n), MatrixSymbol("A", n, d + n).T)))),
+        Equation(MatMul(A_WIDE, eta), Z_RHS),
+        Equation(ETA_STAR, MatMul(A_DAGGER, Z_RHS)),
+        Equation(A_DAGGER, MatMul(A_WIDE.T, Inverse(MatMul(A_WIDE, A_WIDE.T)))),
         Equation(W_HAT, KERNEL),
         RIDGE,
     )
@@ -1145,17 +1423,23 @@ def part_g() -> Part:
     steps = (
         _interpretation(
             text(
-                "{} is a function of λ ∈ (0, ∞) with values in {}, defined for every X (no rank assumption). The "
-                "question is its limit as λ → ∞, and how fast it gets there.",
+                "{} is a function of {} with values in {}, defined for every {} (no rank assumption). The "
+                "question is its limit as {}, and how fast it gets there.",
                 Equation(W_HAT, RIDGE),
+                Element(lam, Interval.open(0, oo)),
                 RealSpace(d),
+                X,
+                Relation(lam, "to", oo),
             ),
             claim=Dimensions((Element(RIDGE, RealSpace(d, 1)), Element(lam * RIDGE, RealSpace(d, 1)))),
         ),
         _method(
             text(
-                "Take λ out of the inverse, so that what is left is continuous at 1/λ = 0; the verifier then takes "
-                "the limit by continuity (with μ = 1/λ → 0⁺). Per singular direction, the factor of (b) tends to 0."
+                "Take {} out of the inverse, so that what is left is continuous at {}; the verifier then takes "
+                "the limit by continuity (with {}). Per singular direction, the factor of (b) tends to 0.",
+                lam,
+                Equation(1 / lam, Integer(0)),
+                Relation(Equation(MU, 1 / lam), "to", ZERO_PLUS),
             )
         ),
         _step(
@@ -1166,42 +1450,53 @@ def part_g() -> Part:
         _step(
             "λŵ tends to Xᵀy",
             text(
-                "So {} = {}, and at 1/λ = 0 the inverse is that of the identity: the limit is {}. For large λ, {} "
-                "(the direction in which ‖y − Xw‖² decreases fastest at w = 0, scaled down by λ):",
-                lam * RIDGE,
-                MatMul(Inverse(MatAdd(I_d, MatMul(1 / lam, X.T, X))), X.T, y),
+                "So {}, and at {} the inverse is that of the identity: the limit is {}. For large {}, {} "
+                "(the direction in which {} decreases fastest at {}, scaled down by {}):",
+                Equation(lam * RIDGE, MatMul(Inverse(MatAdd(I_d, MatMul(1 / lam, X.T, X))), X.T, y)),
+                Equation(1 / lam, Integer(0)),
                 MatMul(X.T, y),
+                lam,
                 Relation(W_HAT, "approx", MatMul(1 / lam, X.T, y)),
+                SqNorm(RESIDUAL),
+                Equation(w, ZeroMatrix(d, 1)),
+                lam,
             ),
             claim=MatrixLimit(lam * RIDGE, lam, oo, MatMul(X.T, y), ALGEBRA),
         ),
         _step(
             "Per singular direction",
-            text("The factor of (b) tends to 0 for every σᵢ, like σᵢ/λ:"),
+            text("The factor of (b) tends to 0 for every {}, like {}:", SIGMA_I, SIGMA_I / lam),
             claim=LimitIs(lam * FACTOR_I, lam, oo, SIGMA_I),
         ),
         _step(
             "Monotone shrinkage",
             text(
-                "It decreases in λ for every σᵢ > 0, so each coordinate of {} (ŵ in the basis of right singular "
-                "vectors) shrinks in magnitude as λ grows:",
+                "It decreases in {} for every {}, so each coordinate of {} ({} in the basis of right singular "
+                "vectors) shrinks in magnitude as {} grows:",
+                lam,
+                Relation(SIGMA_I, "gt", Integer(0)),
                 MatMul(V.T, W_HAT),
+                W_HAT,
+                lam,
             ),
             claim=Sign(Derivative(ratio, l_r), "lt", (s_i > 0, l_r > 0)),
         ),
         _step(
             "The norm shrinks too",
             text(
-                "V is orthogonal, so {} has the norm of its coordinates {}; each coordinate shrinks, hence so does "
-                "the norm of ŵ:",
+                "{} is orthogonal, so {} has the norm of its coordinates {}; each coordinate shrinks, hence so does "
+                "the norm of {}:",
+                V,
                 W_HAT,
                 coordinates,
+                W_HAT,
             ),
             claim=Equal(MatMul(SVD_RIDGE.T, SVD_RIDGE), MatMul(coordinates.T, coordinates), Given((Orthogonal(V), SIZES))),
         ),
         _answer(
             text(
-                "The ridge solution shrinks to zero as λ → ∞ (hence \"shrinkage\"), like {}:",
+                "The ridge solution shrinks to zero as {} (hence \"shrinkage\"), like {}:",
+                Relation(lam, "to", oo),
                 MatMul(1 / lam, X.T, y),
             ),
             (Boxed(Equation(_limit(RIDGE, oo), ZeroMatrix(d, 1))),),
@@ -1209,8 +1504,9 @@ def part_g() -> Part:
         ),
     )
     prompt = text(
-        "What happens to {} as λ → ∞? (This is why ridge regression is called shrinkage.)",
+        "What happens to {} as {}? (This is why ridge regression is called shrinkage.)",
         Equation(W_R, RIDGE),
+        Relation(lam, "to", oo),
     )
     return Part("g", prompt, steps)
 
@@ -1234,40 +1530,62 @@ def part_h() -> Part:
     steps = (
         _interpretation(
             text(
-                "λ → 0⁺ (λ stays positive, so the limit is one-sided). At λ = 0 the formula would need {}, which "
-                "exists only when X has full column rank d — possible only for a tall (or square) X. A wide X "
-                "(n < d) has rank at most n < d, so {} is singular and the limit needs another route.",
+                "{} ({} stays positive, so the limit is one-sided). At {} the formula would need {}, which "
+                "exists only when {} has full column rank {} — possible only for a tall (or square) {}. A wide {} "
+                "({}) has rank at most {}, so {} is singular and the limit needs another route.",
+                Relation(lam, "to", ZERO_PLUS),
+                lam,
+                Equation(lam, Integer(0)),
                 Inverse(MatMul(X.T, X)),
+                X,
+                d,
+                X,
+                X,
+                Relation(n, "lt", d),
+                Relation(n, "lt", d),
                 MatMul(X.T, X),
             ),
             claim=Dimensions((Element(MatMul(X.T, X), RealSpace(d, d)), Element(MatMul(X, X.T), RealSpace(n, n)))),
         ),
         _method(
             text(
-                "Continuity: where the matrix to be inverted stays invertible at λ = 0, the limit is the value there. "
-                "For a wide X use the form of (f), whose inverse is n×n. In general use the SVD: each factor "
-                "σᵢ/(σᵢ² + λ) tends to 1/σᵢ, and the zero singular values keep the factor 0."
+                "Continuity: where the matrix to be inverted stays invertible at {}, the limit is the value there. "
+                "For a wide {} use the form of (f), whose inverse is {}. In general use the SVD: each factor "
+                "{} tends to {}, and the zero singular values keep the factor 0.",
+                Equation(lam, Integer(0)),
+                X,
+                Size(n, n),
+                FACTOR_I,
+                1 / SIGMA_I,
             )
         ),
         _note(
             "Reading of the statement",
             text(
-                "\"Wide\" and \"tall\" are read as n < d and n > d with X of full rank (rank n, respectively "
-                "rank d), the setting of problem 3. Without full rank neither formula of problem 3 applies; the "
-                "general answer, for any X, is given at the end of this part."
+                "\"Wide\" and \"tall\" are read as {} and {} with {} of full rank (rank {}, respectively "
+                "rank {}), the setting of problem 3. Without full rank neither formula of problem 3 applies; the "
+                "general answer, for any {}, is given at the end of this part.",
+                Relation(n, "lt", d),
+                Relation(n, "gt", d),
+                X,
+                n,
+                d,
+                X,
             ),
         ),
         _step(
             "Per singular direction",
-            text("For σᵢ > 0 the factor of (b) tends to the least-squares factor:"),
+            text("For {} the factor of (b) tends to the least-squares factor:", Relation(SIGMA_I, "gt", Integer(0))),
             claim=LimitIs(FACTOR_I, lam, Integer(0), 1 / SIGMA_I),
         ),
         _step(
             "Tall X of full column rank",
             text(
-                "Assume {} (so n ≥ d). Then {} is invertible (positive definite) and the limit is the value at λ = 0:",
+                "Assume {} (so {}). Then {} is invertible (positive definite) and the limit is the value at {}:",
                 FullColumnRank(X).statement(),
+                Relation(n, "ge", d),
                 MatMul(X.T, X),
+                Equation(lam, Integer(0)),
             ),
             claim=MatrixLimit(RIDGE, lam, Integer(0), ls, TALL),
         ),
@@ -1278,40 +1596,53 @@ def part_h() -> Part:
         ),
         _step(
             "Wide X: the other form",
-            text("For every λ > 0 the solution is also {} ((f)):", KERNEL),
+            text("For every {} the solution is also {} ((f)):", LAM_POSITIVE, KERNEL),
             claim=Equal(RIDGE, KERNEL, ALGEBRA_PT),
         ),
         _step(
             "Wide X of full row rank",
             text(
-                "Assume {} (so n ≤ d). Then {} is invertible and the n×n inverse is continuous at λ = 0:",
+                "Assume {} (so {}). Then {} is invertible and the {} inverse is continuous at {}:",
                 FullRowRank(X).statement(),
+                Relation(n, "le", d),
                 MatMul(X, X.T),
+                Size(n, n),
+                Equation(lam, Integer(0)),
             ),
             claim=MatrixLimit(KERNEL, lam, Integer(0), min_norm, WIDE),
         ),
         _step(
             "… the minimum-norm solution",
             text(
-                "That is the minimum-norm solution of Xw = y (problem 3(d)): among the infinitely many exact fits, "
-                "ridge with a vanishing penalty picks the shortest one:"
+                "That is the minimum-norm solution of {} (problem 3(d)): among the infinitely many exact fits, "
+                "ridge with a vanishing penalty picks the shortest one:",
+                Equation(MatMul(X, w), y),
             ),
             claim=MinNormSolution(X, y, w, min_norm, WIDE),
         ),
         _note(
             "Why the first form has a limit anyway",
             text(
-                "For a wide X, (XᵀX + λI)⁻¹ itself blows up as λ → 0 (XᵀX is singular), but its product with Xᵀ "
-                "does not: the two forms are equal for every λ > 0, and the second one is continuous at 0."
+                "For a wide {}, {} itself blows up as {} ({} is singular), but its product with {} "
+                "does not: the two forms are equal for every {}, and the second one is continuous at 0.",
+                X,
+                Inverse(GRAM_D),
+                Relation(lam, "to", Integer(0)),
+                MatMul(X.T, X),
+                X.T,
+                LAM_POSITIVE,
             ),
         ),
         _step(
             "Any X: the pseudo-inverse",
             text(
-                "Without a rank assumption use the SVD form of (b), {}, with r = rank X. Every factor "
-                "σᵢ/(σᵢ² + λ) tends to 1/σᵢ and the zero blocks stay zero, so {} tends to {}, and the limit is "
+                "Without a rank assumption use the SVD form of (b), {}, with {}. Every factor "
+                "{} tends to {} and the zero blocks stay zero, so {} tends to {}, and the limit is "
                 "{} with the Moore–Penrose pseudo-inverse {}:",
                 Equation(W_HAT, SVD_RIDGE),
+                Equation(r, Rank(X)),
+                FACTOR_I,
+                1 / SIGMA_I,
                 F_LAM,
                 Relation(S_PLUS, "def", PINV_BLOCKS),
                 MatMul(X_PLUS, y),
@@ -1333,19 +1664,28 @@ def part_h() -> Part:
         _step(
             "… its limit",
             text(
-                "With {}, the entries of the ridge solution are rational functions of λ; their exact limits give "
-                "{}, the pseudo-inverse solution (X₁ = abᵀ with a = (1, 2, 3), b = (1, 2), so "
-                "X₁⁺ = baᵀ/(‖a‖²‖b‖²) = baᵀ/70, and X₁⁺y₁ = b·4/70):",
+                "With {}, the entries of the ridge solution are rational functions of {}; their exact limits give "
+                "{}, the pseudo-inverse solution ({} with {} and {}, so {} with {}, and {}):",
                 Equation(Y1, _row(1, 0, 1)),
+                lam,
                 _row(Rational(2, 35), Rational(4, 35)),
+                Equation(X1, MatMul(A1, B1.T)),
+                Equation(A1, _row(1, 2, 3)),
+                Equation(B1, _row(1, 2)),
+                Equation(MatMul(Integer(70), X1_PLUS), MatMul(B1, A1.T)),
+                Equation(Integer(70), SqNorm(A1) * SqNorm(B1)),
+                Equation(MatMul(X1_PLUS, Y1), MatMul(_fraction(4, 70), B1)),
             ),
             claim=MatrixLimit(ridge_e, lam, Integer(0), ImmutableMatrix([Rational(2, 35), Rational(4, 35)])),
         ),
         _answer(
             text(
-                "As λ → 0⁺ ridge regression tends to the pseudo-inverse solution, the minimum-norm least-squares "
-                "solution. Tall X of full column rank: ordinary least squares. Wide X of full row rank: the "
-                "minimum-norm exact fit."
+                "As {} ridge regression tends to the pseudo-inverse solution, the minimum-norm least-squares "
+                "solution. Tall {} of full column rank: ordinary least squares. Wide {} of full row rank: the "
+                "minimum-norm exact fit.",
+                Relation(lam, "to", ZERO_PLUS),
+                X,
+                X,
             ),
             (
                 Boxed(Equation(_limit(W_HAT, Integer(0)), MatMul(X_PLUS, y))),
@@ -1357,7 +1697,9 @@ def part_h() -> Part:
         ),
     )
     prompt = text(
-        "What happens as λ → 0? Consider both the wide (underdetermined) and the tall (overdetermined) X."
+        "What happens as {}? Consider both the wide (underdetermined) and the tall (overdetermined) {}.",
+        Relation(lam, "to", Integer(0)),
+        X,
     )
     return Part("h", prompt, steps)
 

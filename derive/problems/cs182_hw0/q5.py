@@ -39,7 +39,7 @@ from sympy import (
 
 from derive.claims import EqualOn, IffOn, Sign
 from derive.model import Figure, Kind, Part, Problem, Step, Text, text
-from derive.notation import Boxed, Element, Elementwise, Equation, RealSpace, Relation, Tuple_
+from derive.notation import Boxed, Element, Elementwise, Equation, RealSpace, Relation, Size, Tuple_
 from derive.ops import Entry
 from derive.relu import Indicator, ReLU
 
@@ -312,7 +312,7 @@ def part_a() -> Part:
             text(
                 "Everything here is a scalar: {}, {}, {} and {} are real numbers (weight, bias, training input, "
                 "label), and the "
-                "unit is {}. The statement uses x both for the unit's input and for the training input; we write "
+                "unit is {}. The statement uses {} both for the unit's input and for the training input; we write "
                 "{} for the unit at a generic input {} and keep {} for the training input. The loss {} is the "
                 "squared norm of a scalar, a plain square; as a function of the parameters, for the fixed pair "
                 "{}, it is {}. \"Elbow\" is read as the kink, the input where the unit switches between 0 and its "
@@ -322,6 +322,7 @@ def part_a() -> Part:
                 x,
                 y,
                 Equation(phi(x), relu_def),
+                x,
                 phi(t),
                 t,
                 x,
@@ -1155,11 +1156,13 @@ def part_c() -> Part:
             Kind.STEP,
             "Example: two elbows that cancel",
             text(
-                "Two units with the same elbow 1, with {}, {} and {}: the slope jumps 1 and −1 cancel, and the output is a "
-                "straight line with no kink at 1:",
+                "Two units with the same elbow 1, with {}, {} and {}: the slope jumps {} and {} cancel, and the output "
+                "is a straight line with no kink at 1:",
                 Equation(Tuple(v1, v2), Tuple(1, -1)),
                 Equation(Tuple(w1, w2), Tuple(1, -1)),
                 Equation(Tuple(b1, b2), Tuple(-1, 1)),
+                Integer(1),
+                Integer(-1),
             ),
             claim=EqualOn(two_units((1, -1), (-1, 1), (1, -1)), t - 1),
         ),
@@ -1173,9 +1176,12 @@ def part_c() -> Part:
             Kind.NOTE,
             "Symbols",
             text(
-                "{} is 1×d, so its i-th entry is in column i; the vector {} of the network and the scalar {} of (a) "
+                "{} is {}, so its {}-th entry is in column {}; the vector {} of the network and the scalar {} of (a) "
                 "share a letter; {} is the step size, as in (b).",
                 W2,
+                Size(1, d),
+                i,
+                i,
                 bvec,
                 b,
                 lam,
