@@ -44,7 +44,7 @@ from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
 
 from derive.claims import Chain, Equal, Given, HasShape, InRange
 from derive.model import Kind, Step, text
-from derive.notation import RealSpace
+from derive.notation import Equation, RealSpace
 from derive.ops import DENOMINATOR, NUMERATOR, Entry, Jacobian, indexed, shape_of
 
 _INDEX_NAMES = ("i", "j", "l", "p", "q", "r", "s")
@@ -319,11 +319,12 @@ def differentiate(
             "Differentiate an arbitrary entry",
             text(
                 "Differentiate with respect to an arbitrary entry {} of {} ({}). The product rule gives "
-                "Kronecker deltas ({} is 1 when i = k and 0 otherwise), and each delta collapses its sum:",
+                "Kronecker deltas ({} is 1 when {} and 0 otherwise), and each delta collapses its sum:",
                 indexed(x, k),
                 x,
                 InRange(k, Integer(1), n).statement(),
                 KroneckerDelta(Symbol("i"), k),
+                Equation(Symbol("i"), k),
             ),
             claim=Chain(_distinct(d_entry, with_deltas, collapsed), ranges),
         )

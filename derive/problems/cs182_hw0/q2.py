@@ -6,15 +6,16 @@ and verifies the symmetry condition in both directions.
 
 from __future__ import annotations
 
-from sympy import ImmutableMatrix, Integer, IndexedBase, KroneckerDelta, MatAdd, MatMul, MatrixSymbol, Sum, Symbol, Transpose
+from sympy import ImmutableMatrix, Integer, IndexedBase, KroneckerDelta, MatAdd, MatMul, MatrixSymbol, Sum, Symbol, Transpose, ZeroMatrix
 
 from derive.calculus import differentiate
 from derive.claims import Chain, Equal, Given, IdentityIff, InRange, Symmetric, Unequal
 from derive.model import Kind, Part, Problem, Step, Text, text
-from derive.notation import Boxed, Element, Equation, RealSpace, Relation, Tuple_, Words
+from derive.notation import Boxed, Element, Equation, RealSpace, Relation, Size, Tuple_, Words
 from derive.ops import DENOMINATOR, Entry, Jacobian, SqNorm
 
 n = Symbol("n", integer=True, positive=True)
+m = Symbol("m", integer=True, positive=True)  # rows of a non-square A, in a note
 x = MatrixSymbol("x", n, 1)
 c = MatrixSymbol("c", n, 1)
 A = MatrixSymbol("A", n, n)
@@ -96,7 +97,7 @@ def part_b() -> Part:
     rewrite = Step(
         Kind.STEP,
         "Rewrite the norm",
-        text("The squared Euclidean norm is the sum of squared entries, which is the inner product of x with itself:"),
+        text("The squared Euclidean norm is the sum of squared entries, which is the inner product of {} with itself:", x),
         claim=Equal(SqNorm(x), f),
     )
     derivation = differentiate(f, x, expected=2 * x.T)
@@ -139,8 +140,13 @@ def part_c() -> Part:
                 Kind.NOTE,
                 "Square is not needed",
                 text(
-                    "The statement takes A square, but nothing below uses that: for A with m rows the "
-                    "same steps give the m×n matrix A."
+                    "The statement takes {} square, but nothing below uses that: for {} with {} rows the "
+                    "same steps give the {} matrix {}.",
+                    A,
+                    A,
+                    m,
+                    Size(m, n),
+                    A,
                 ),
             ),
         ),
@@ -178,47 +184,64 @@ def part_e() -> Part:
             Kind.INTERPRETATION,
             "Interpretation",
             text(
-                "Both {} and {} are 1×n row vectors that depend on x. We read \"under what condition\" as: "
-                "for which matrices A do the two agree for every x, i.e. as functions of x (the derivative is "
-                "a function of x, so this is the meaning that matters). The single-x reading is in a note below.",
+                "Both {} and {} are {} row vectors that depend on {}. We read \"under what condition\" as: "
+                "for which matrices {} do the two agree for every {}, i.e. as functions of {} (the derivative is "
+                "a function of {}, so this is the meaning that matters). The reading for a single {} is in a "
+                "note below.",
                 derivative,
                 target,
+                Size(Integer(1), n),
+                x,
+                A,
+                x,
+                x,
+                x,
+                x,
             ),
         ),
         Step(
             Kind.METHOD,
             "Method",
             text(
-                "Subtract the two sides, write the difference as a linear function of x, and read off when it "
-                "vanishes for every x by testing on the standard basis vectors."
+                "Subtract the two sides, write the difference as a linear function of {}, and read off when it "
+                "vanishes for every {} by testing on the standard basis vectors.",
+                x,
+                x,
             ),
         ),
         Step(
             Kind.STEP,
             "Subtract",
-            text("The difference of the two sides is linear in x:"),
+            text("The difference of the two sides is linear in {}:", x),
             claim=Chain((derivative - target, x.T * A.T - x.T * A, x.T * (A.T - A))),
         ),
         Step(
             Kind.STEP,
             "Sufficient",
-            text("If A is symmetric then the difference is zero, so the two sides agree for every x:"),
+            text("If {} is symmetric then the difference is zero, so the two sides agree for every {}:", A, x),
             claim=Equal(derivative, target, Given((Symmetric(A),))),
         ),
         Step(
             Kind.STEP,
             "Entry of the difference",
-            text("Entry j of the difference, in index notation:"),
+            text("Entry {} of the difference, in index notation:", j),
             claim=Equal(Entry(x.T * (A.T - A), 1, j), Sum(xi[i] * (Aij[j, i] - Aij[i, j]), (i, 1, n)), ranges),
         ),
         Step(
             Kind.STEP,
             "Necessary",
             text(
-                "Take x to be the k-th standard basis vector (entries {}). Entry j of the difference becomes "
-                "the following; if the difference vanishes for every x, this is zero for all j and k, which says "
-                "exactly that A is symmetric:",
+                "Take {} to be the {}-th standard basis vector (entries {}). Entry {} of the difference becomes "
+                "the following; if the difference vanishes for every {}, this is zero for all {} and {}, which "
+                "says exactly that {} is symmetric:",
+                x,
+                k,
                 KroneckerDelta(i, k),
+                j,
+                x,
+                j,
+                k,
+                A,
             ),
             claim=Equal(
                 Sum(KroneckerDelta(i, k) * (Aij[j, i] - Aij[i, j]), (i, 1, n)),
@@ -253,17 +276,23 @@ def part_e() -> Part:
             Kind.NOTE,
             "Reading for a single x",
             text(
-                "If the question is read for one fixed x instead, the two sides agree exactly when {}, which "
-                "holds for some x even when A is not symmetric (always for x = 0). That is a condition on x as "
-                "well as A, so it is not the reading used.",
+                "If the question is read for one fixed {} instead, the two sides agree exactly when {}, which "
+                "holds for some {} even when {} is not symmetric (always for {}). That is a condition on {} as "
+                "well as {}, so it is not the reading used.",
+                x,
                 Equation((A - A.T) * x, Integer(0) * x),
+                x,
+                A,
+                Equation(x, ZeroMatrix(n, 1)),
+                x,
+                A,
             ),
             claim=Equal((derivative - target).T, (A - A.T) * x),
         ),
         Step(
             Kind.ANSWER,
             "Answer",
-            text("Exactly when A is symmetric:"),
+            text("Exactly when {} is symmetric:", A),
             display=(Boxed(Relation(Relation(Equation(derivative, target), "quad", Words("for all x")), "iff",
                                     Equation(A, A.T))),),
             claim=IdentityIff(derivative, target, x, Symmetric(A)),
@@ -282,10 +311,14 @@ def build() -> Problem:
         "Let {} and {}. Before taking any derivative, identify what the derivative looks like (scalar, vector "
         "or matrix) and how each entry is computed; then solve for an arbitrary entry and arrange the entries "
         "into the result. Convention: the derivative of a scalar with respect to a column vector is a row "
-        "vector, and the derivative of a vector f with respect to a vector x is the matrix whose (i, j) entry "
-        "is the derivative of {} with respect to {}.",
+        "vector, and the derivative of a vector {} with respect to a vector {} is the matrix whose entry in row {} "
+        "and column {} is the derivative of {} with respect to {}.",
         Tuple_(Element(x, RealSpace(n)), Element(c, RealSpace(n))),
         Element(A, RealSpace(n, n)),
+        Symbol("f"),
+        Symbol("x"),
+        Symbol("i"),
+        Symbol("j"),
         IndexedBase("f")[Symbol("i")],
         IndexedBase("x")[Symbol("j")],
     )
