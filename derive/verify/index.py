@@ -25,6 +25,7 @@ from sympy import (
     Expr,
     Indexed,
     Integer,
+    KroneckerDelta,
     Mul,
     Piecewise,
     S,
@@ -180,14 +181,49 @@ def canonical(expr: Basic) -> Basic:
     return Add(*out)
 
 
+class _IndexSum(Sum):
+    """A sum that skips SymPy's search for a closed form where none can exist.
+
+    Over symbolic bounds, a summand whose every term holds the summation index only
+    inside entries (``A_ij x_j``) has no closed form, and SymPy's attempts (Gosper,
+    hypergeometric terms) cost most of an index-notation proof. Such a sum is left as
+    it is — :func:`canonical` splits and normalises it — and every other sum (deltas,
+    index-free terms, concrete bounds) is evaluated by SymPy as before.
+    """
+
+    def doit(self, **hints):  # type: ignore[override]
+        f = self.function.doit(**hints) if hints.get("deep", True) else self.function
+        if _opaque(f, self.limits):
+            return self.func(f, *self.limits)
+        return Sum(f, *self.limits).doit(**hints)
+
+
+def _opaque(f: Basic, limits: tuple) -> bool:
+    if f.has(KroneckerDelta, Piecewise):
+        return False
+    for var, lo, hi in limits:
+        if (hi - lo).is_number:
+            return False
+        for term in Add.make_args(f):
+            outside = term.xreplace({e: Integer(1) for e in term.atoms(Indexed)})
+            if var not in term.free_symbols or var in outside.free_symbols:
+                return False
+    return True
+
+
 def evaluate(expr: Basic, rounds: int = 4) -> Basic:
     """``doit`` until nothing changes: a derivative of a sum yields a sum of deltas
-    that only a second pass evaluates."""
+    that only a second pass evaluates. Sums are evaluated as :class:`_IndexSum`."""
+    lazy = expr.has(Sum)
+    if lazy:
+        expr = expr.replace(lambda e: type(e) is Sum, lambda e: _IndexSum(*e.args))
     for _ in range(rounds):
         new = expr.doit()
         if new == expr:
             break
         expr = new
+    if lazy or expr.has(_IndexSum):
+        expr = expr.replace(lambda e: isinstance(e, _IndexSum), lambda e: Sum(*e.args))
     return expr
 
 
