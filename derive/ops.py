@@ -13,6 +13,8 @@ a column vector ``x`` has entries ``x_i``, a row vector entries ``x_j``, a matri
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sympy import Basic, Expr, IndexedBase, Integer, Matrix, MatrixBase, sympify
 from sympy.core.symbol import Str
 from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
@@ -73,7 +75,7 @@ class Jacobian(MatrixExpr):
 
                 return ZeroMatrix(*self.shape)
             # SymPy's matrix calculus returns the denominator layout.
-            gradient = f.diff(x)
+            gradient = _matrix_diff(f, x)
             return gradient.T if self.layout == NUMERATOR else gradient
         if isinstance(x, MatrixBase):
             if isinstance(f, MatrixExpr) and not isinstance(f, MatrixBase):
@@ -92,6 +94,13 @@ class Jacobian(MatrixExpr):
     def _eval_transpose(self):
         flipped = DENOMINATOR if self.layout == NUMERATOR else NUMERATOR
         return Jacobian(self.f, self.x, flipped)
+
+
+@lru_cache(maxsize=512)
+def _matrix_diff(f: Basic, x: MatrixSymbol) -> Basic:
+    """SymPy's matrix derivative (slow: it goes through array expressions); memoized, as the
+    same derivative is stated by several claims (its shape, its value, a chain's links)."""
+    return f.diff(x)
 
 
 class Entry(Expr):
