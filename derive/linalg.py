@@ -242,6 +242,7 @@ def cayley(skew: Matrix) -> ImmutableMatrix:
     return ImmutableMatrix((eye - skew) * (eye + skew).inv())
 
 
+@lru_cache(maxsize=256)
 def orthogonal_matrix(size: int, seed: int) -> ImmutableMatrix:
     """An exact rational orthogonal size×size matrix (Cayley transform of a seeded skew matrix).
 
@@ -363,7 +364,7 @@ def _dims_of(matrix: MatrixSymbol) -> tuple[int, int]:
 
 
 def _at(size: Basic, dims: Mapping[Symbol, int]) -> Basic:
-    return sympify(size).subs(dims)
+    return sympify(size).xreplace({k: Integer(v) for k, v in dims.items()})
 
 
 # -- matrix-expression algebra used by the facts ------------------------------------------------

@@ -32,6 +32,8 @@ The checkers live in :mod:`derive.verify.resolvent_checks`.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -71,6 +73,12 @@ from derive.notation import Diag, Equation, Relation, Tuple_, Words
 
 def _shape_values(symbolic: tuple[Basic, Basic], concrete: tuple[Basic, Basic]) -> dict[Symbol, int] | None:
     """The sizes that give a symbolic shape its concrete value (``(n + d, d)`` at (5, 2): n=3, d=2)."""
+    found = _solved_shape(tuple(symbolic), tuple(concrete))
+    return None if found is None else dict(found)
+
+
+@lru_cache(maxsize=512)
+def _solved_shape(symbolic: tuple[Basic, Basic], concrete: tuple[Basic, Basic]) -> tuple[tuple[Symbol, int], ...] | None:
     unknowns = sorted(set().union(*(sympify(s).free_symbols for s in symbolic)), key=lambda s: s.name)
     if not unknowns:
         return {}
@@ -78,7 +86,7 @@ def _shape_values(symbolic: tuple[Basic, Basic], concrete: tuple[Basic, Basic]) 
     solutions = solve(equations, unknowns, dict=True)
     if len(solutions) != 1 or set(solutions[0]) != set(unknowns):
         return None
-    return {k: int(v) for k, v in solutions[0].items()}
+    return tuple((k, int(v)) for k, v in solutions[0].items())
 
 
 def default_instance(
@@ -146,8 +154,8 @@ class Defines(Fact):
             return None
         for size, rule in self.derived:
             if size not in dims:
-                dims[size] = int(sympify(rule).subs(dims))
-        value = self.value.subs(dims)
+                dims[size] = int(sympify(rule).xreplace({k: Integer(v) for k, v in dims.items()}))
+        value = self.value.xreplace({k: Integer(v) for k, v in dims.items()})
         if value.free_symbols & set(dims) or any(not sympify(s).is_Integer for s in value.shape):
             return None
         inner = {m: default_instance(m, self.parts, dims) for m in value.atoms(MatrixSymbol)}

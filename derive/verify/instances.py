@@ -75,6 +75,17 @@ def shape_choices(given: Given, sizes: list[Symbol]) -> list[dict[Symbol, int]]:
 def _matrix_instance(
     m: MatrixSymbol, facts: tuple[Fact, ...], dims: Mapping[Symbol, int] | None = None
 ) -> ImmutableMatrix:
+    frozen = None if dims is None else tuple(sorted(dims.items(), key=lambda kv: kv[0].name))
+    return _built_instance(m, facts, frozen)
+
+
+@lru_cache(maxsize=2048)
+def _built_instance(
+    m: MatrixSymbol, facts: tuple[Fact, ...], frozen: tuple[tuple[Symbol, int], ...] | None
+) -> ImmutableMatrix:
+    """The instance of ``m`` (memoized: instances are a pure function of the facts and sizes,
+    and the two sides of a claim, its links and its checks ask for the same ones)."""
+    dims = None if frozen is None else dict(frozen)
     for fact in facts:
         # A fact may need the chosen sizes themselves (a matrix defined by blocks of size n and d,
         # whose own shape (n + d)×1 does not tell n and d apart): it then defines ``instance_at``.
