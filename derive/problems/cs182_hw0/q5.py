@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sympy import (
     Abs,
+    Basic,
     Derivative,
     Dummy,
     Eq,
@@ -929,32 +930,38 @@ def part_b_iii() -> Part:
         ),
         *_pivot_steps(CASE_III, "left"),
         *_example_steps("training input left of 0", ex, "q5-b-iii", "(b.iii) x < 0: slope up, elbow right"),
-        Step(
-            Kind.ANSWER,
-            "Answer",
-            text(
-                "The slope increases and the elbow moves right, for every parameter value the case allows and every "
-                "{}; the elbow stays left of {}, its limit as {}. A large step, {}, carries the elbow past the "
-                "training input.",
-                lam > 0,
-                -1 / x,
-                Relation(lam, "to", oo),
-                lam * (x**2 + 1) > ACTIVE,
-            ),
-            display=(
-                Boxed(
-                    Tuple_(
-                        Equation(wp, w - lam * x),
-                        Relation(wp, "gt", w),
-                        Equation(ep, (lam - b) / (w - lam * x)),
-                        Relation(ep, "gt", e),
-                    )
-                ),
-            ),
-            claim=Sign(ep - e, "gt", CASE_III, DEFS),
+        _elbow_answer(
+            "The slope increases and the elbow moves right, for every parameter value the case allows and every "
+            "{}; the elbow stays left of {}, its limit as {}. A large step, {}, carries the elbow past the "
+            "training input.",
+            "gt",
+            CASE_III,
         ),
     )
     return Part("b.iii", text("Case (iii): {}, {}, {}.", w > 0, x < 0, phi(x) > 0), steps, lead=LEAD_B)
+
+
+def _elbow_answer(words: str, direction: str, case: Basic) -> Step:
+    """The answer of cases (iii) and (iv): slope and elbow both move in ``direction`` ("gt" or "lt").
+
+    ``words`` has four slots: the step size, the elbow's limit, the limit taken and the
+    condition for a large step."""
+    return Step(
+        Kind.ANSWER,
+        "Answer",
+        text(words, lam > 0, -1 / x, Relation(lam, "to", oo), lam * (x**2 + 1) > ACTIVE),
+        display=(
+            Boxed(
+                Tuple_(
+                    Equation(wp, w - lam * x),
+                    Relation(wp, direction, w),
+                    Equation(ep, (lam - b) / (w - lam * x)),
+                    Relation(ep, direction, e),
+                )
+            ),
+        ),
+        claim=Sign(ep - e, direction, case, DEFS),
+    )
 
 
 def part_b_iv() -> Part:
@@ -1010,29 +1017,12 @@ def part_b_iv() -> Part:
         ),
         *_pivot_steps(CASE_IV, "right"),
         *_example_steps("unit falling to the right", ex, "q5-b-iv", "(b.iv) w < 0: slope steeper, elbow left"),
-        Step(
-            Kind.ANSWER,
-            "Answer",
-            text(
-                "The slope decreases (becomes more negative, steeper) and the elbow moves left, for every parameter "
-                "value the case allows and every {}; the elbow stays right of {}, its limit as {}. A large step, {}, "
-                "carries the elbow past the training input.",
-                lam > 0,
-                -1 / x,
-                Relation(lam, "to", oo),
-                lam * (x**2 + 1) > ACTIVE,
-            ),
-            display=(
-                Boxed(
-                    Tuple_(
-                        Equation(wp, w - lam * x),
-                        Relation(wp, "lt", w),
-                        Equation(ep, (lam - b) / (w - lam * x)),
-                        Relation(ep, "lt", e),
-                    )
-                ),
-            ),
-            claim=Sign(ep - e, "lt", CASE_IV, DEFS),
+        _elbow_answer(
+            "The slope decreases (becomes more negative, steeper) and the elbow moves left, for every parameter "
+            "value the case allows and every {}; the elbow stays right of {}, its limit as {}. A large step, {}, "
+            "carries the elbow past the training input.",
+            "lt",
+            CASE_IV,
         ),
     )
     return Part("b.iv", text("Case (iv): {}, {}, {}.", w < 0, x > 0, phi(x) > 0), steps, lead=LEAD_B)
