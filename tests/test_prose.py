@@ -159,9 +159,9 @@ def test_prose_notation_prints(expr, tex, txt):
         (r"\sigma_{i}^{2} \gg \lambda", "σ_i^2 ≫ λ"),
         # a juxtaposed product stays tight
         (r"\lambda I_{d}", "λI_d"),
-        # an exponent with braces inside it stays one group: e^(- k/2), not e^- k/2
-        (r"e^{- \frac{k}{2}}", "e^(- k/2)"),
-        (r"e^{- \frac{\left\|\mathbf{w}\right\|_{2}^{2}}{2}}", "e^(- ‖𝐰‖_2^2/2)"),
+        # an exponent with braces inside it stays one group: e^(-k/2), not e^- k/2
+        (r"e^{- \frac{k}{2}}", "e^(-k/2)"),
+        (r"e^{- \frac{\left\|\mathbf{w}\right\|_{2}^{2}}{2}}", "e^(-‖𝐰‖_2^2/2)"),
     ],
 )
 def test_terminal_text_of_prose_formulas(tex, txt):

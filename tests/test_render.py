@@ -90,3 +90,21 @@ def test_unknown_format_is_an_error(q2):
 
     with pytest.raises(RenderError):
         render_problem(q2, "docx")
+
+
+@pytest.mark.parametrize(
+    "latex, text",
+    [
+        (r"\left[\begin{matrix}1\\0\end{matrix}\right]^{T} \ne 2", "[1; 0]^T ≠ 2"),  # a display stays on one line
+        (r"\left[\begin{matrix}a & - b\\c & d\end{matrix}\right]", "[a, -b; c, d]"),  # cells apart from a minus
+        (r"- \frac{1}{x}", "-1/x"),
+        (r"\left(- \frac{1}{x}\right)", "(-1/x)"),
+        (r"x = - 1", "x = -1"),
+        (r"a - \frac{1}{x}", "a - 1/x"),  # a binary minus keeps its spaces
+        (r"a - b = c - d", "a - b = c - d"),
+    ],
+)
+def test_terminal_text_of_matrices_and_minus_signs(latex, text):
+    from derive.render.unicode import math_to_unicode
+
+    assert math_to_unicode(latex) == text

@@ -104,14 +104,31 @@ def _converter() -> LatexNodes2Text:
     return LatexNodes2Text(latex_context=db, math_mode="text", strict_latex_spaces=False)
 
 
+_MATRIX = re.compile(r"\\begin\{([pb]?matrix)\}(.*?)\\end\{\1\}", re.S)
+_UNARY_MINUS = re.compile(r"(^|[(\[{,;=<>≤≥≠≈→∈] ?)- (?=[^\s=])")
+
+
+def _inline_matrices(latex: str) -> str:
+    """Rows of a matrix on one line, separated by semicolons: a matrix inside a displayed
+    formula would otherwise break the formula over several lines."""
+
+    def one(match: re.Match[str]) -> str:
+        rows = [row.strip() for row in re.split(r"\\\\", match.group(2)) if row.strip()]
+        return "; ".join(", ".join(cell.strip() for cell in row.split("&")) for row in rows)
+
+    return _MATRIX.sub(one, latex)
+
+
 @lru_cache(maxsize=8192)
 def math_to_unicode(latex: str) -> str:
     """A formula as one or more lines of Unicode text (a pure function of the LaTeX:
     memoized, since a set's text document repeats every problem's formulas)."""
-    converted = _converter().latex_to_text(_MACRO_SPACE.sub(r"\1{} ", _group_scripts(latex)))
+    converted = _converter().latex_to_text(_MACRO_SPACE.sub(r"\1{} ", _group_scripts(_inline_matrices(latex))))
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in converted.splitlines()]
     # "\left( x \right)" leaves spaces inside the brackets.
     lines = [re.sub(r"([(\[]) ", r"\1", re.sub(r" ([)\]])", r"\1", line)) for line in lines]
+    # A unary minus reads "-1/x", not "- 1/x" (LaTeX's "- \frac" keeps a space).
+    lines = [_UNARY_MINUS.sub(r"\1-", line) for line in lines]
     return "\n".join(line for line in lines if line)
 
 
