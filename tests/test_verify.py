@@ -282,3 +282,21 @@ def test_index_notation_sums(sym, make, holds):
     c = Symbol("c")
     ranges = [InRange(sym.k, Integer(1), sym.n)]
     assert prove_zero(make(sym, c), ranges) is holds
+
+
+def test_an_explicit_singular_matrix_inverted_is_refuted_not_a_crash():
+    """X₀ := an explicit matrix of rank 1: X₀X₀ᵀ is singular, so a formula with (X₀X₀ᵀ)⁻¹ is
+    undefined (the verifier meets the singular inverse while evaluating the sides)."""
+    from sympy import Inverse, MatrixSymbol
+
+    from derive.resolvent import Defines
+
+    X0, y0 = MatrixSymbol("X0", 2, 3), ImmutableMatrix([[1], [1]])
+
+    def claim(value):
+        formula = X0.T * Inverse(X0 * X0.T) * y0
+        return Equal(formula, X0.T * Inverse(X0 * X0.T) * (2 * y0 - y0), Given((Defines(X0, ImmutableMatrix(value)),)))
+
+    verdict = check(claim([[1, 2, 3], [2, 4, 6]]))
+    assert verdict.status is Status.REFUTED and "singular" in verdict.detail, verdict
+    assert check(claim([[1, 0, 0], [0, 1, 0]])).status.ok  # full row rank: the same formula is defined

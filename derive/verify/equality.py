@@ -23,6 +23,7 @@ from sympy import (
     Basic,
     Derivative,
     Indexed,
+    Inverse,
     Matrix,
     MatrixBase,
     Sum,
@@ -115,6 +116,9 @@ def prove_general(lhs: Basic, rhs: Basic, given: Given) -> str | None:
         a, b = _normal_side(lhs, given), _normal_side(rhs, given)
         if not (is_matrix(a) and is_matrix(b)):
             return None
+        for side in (a, b):
+            if isinstance(side, MatrixExpr) and side.has(Inverse) and not side.atoms(MatrixSymbol):
+                side.doit()  # explicit numbers only: a singular inverse raises (decide_equal refutes)
         if a != b:  # equal normal forms need no difference
             difference = (a - b).doit().expand().doit()
             difference = _apply_facts(difference, given).expand().doit()
@@ -217,7 +221,12 @@ def decide_equal(lhs: Basic, rhs: Basic, given: Given) -> Verdict:
             "shapes",
             f"left side is {_fmt_shape(lhs)} but right side is {_fmt_shape(rhs)}",
         )
-    method = prove_general(lhs, rhs, given)
+    try:
+        method = prove_general(lhs, rhs, given)
+    except NonInvertibleMatrixError as exc:
+        # Evaluating the sides inverted an explicit matrix whose determinant is zero: the
+        # formula is undefined, so the claim is false as written.
+        return Verdict(Status.REFUTED, UNDEFINED, f"a matrix written inverted is singular ({exc})")
     if method is not None:
         cross = cross_check(lhs, rhs, given)
         if cross is not None and cross.method == UNDEFINED:
