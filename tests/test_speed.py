@@ -189,3 +189,19 @@ def test_a_figure_is_drawn_alike_after_others_and_alone():
     )
     alone = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
     assert alone == [hashlib.sha256(after_others[fmt]).hexdigest() for fmt in ("svg", "pdf")]
+
+
+@pytest.mark.parametrize(
+    "name, split, expected",
+    [
+        ("alpha_1", True, r"\alpha_{1}"),
+        ("alpha_1", False, r"alpha\_1"),  # the same name under the other setting: not the memo's entry
+        ("x^2_i", True, r"x^{2}_{i}"),
+        ("lambdahat", True, r"\hat{\lambda}"),
+    ],
+)
+def test_symbol_names_print_the_same_every_time(name, split, expected):
+    from derive.printing import DerivePrinter
+
+    printer = DerivePrinter({"disable_split_super_sub": not split})
+    assert [printer.doprint(Symbol(name)) for _ in range(2)] == [expected, expected]
