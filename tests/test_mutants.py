@@ -117,6 +117,22 @@ def test_positive_definite(claim, status):
 @pytest.mark.parametrize(
     "claim, status",
     [
+        # A determinant that is a nonzero function of the entries, but vanishes where λ meets
+        # an eigenvalue of XᵀX: not invertible for every λ > 0.
+        (Invertible(lam * I_d - X.T * X, ALG), Status.REFUTED),
+        (Invertible(X.T * X, ALG), Status.REFUTED),  # no rank assumed
+        (Invertible(-lam * I_d - X.T * X, ALG), Status.PROVED),
+        (Invertible(lam * I_d + X.T * X, ALG), Status.PROVED),
+        (Invertible(X.T * X, TALL), Status.PROVED),
+    ],
+)
+def test_invertible(claim, status):
+    assert check(claim).status is status
+
+
+@pytest.mark.parametrize(
+    "claim, status",
+    [
         # A constant objective (the data term dropped): every w minimizes it.
         (Minimizer(SqNorm(y), w, (X.T * X).I * X.T * y, TALL), Status.REFUTED),
         (Minimizer(SqNorm(X * w - y), w, (X.T * X).I * X.T * y, TALL), Status.PROVED),

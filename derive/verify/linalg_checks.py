@@ -423,9 +423,14 @@ def check_invertible(claim: Invertible) -> Verdict:
     if zero:
         return Verdict(Status.REFUTED, "exact determinant", f"det = 0 at {zero[0]}")
     sizes = "; ".join(where for where, _ in dets)
-    why = invertible(claim.matrix, claim.given)
+    why = _invertible(claim.matrix, claim.given)
     if why is not None:
         return Verdict(Status.PROVED, why, f"det ≠ 0 also checked exactly at {sizes}")
+    # A determinant that is not identically zero can still vanish at values the facts
+    # allow (λI − XᵀX when λ meets an eigenvalue of XᵀX).
+    singular = singular_point(claim.matrix, claim.given)
+    if singular is not None:
+        return Verdict(Status.REFUTED, "exact instance", f"det = 0 {singular}")
     return Verdict(Status.CHECKED, "exact determinant (a non-zero function of the symbolic entries)", f"sizes {sizes}")
 
 
