@@ -448,6 +448,8 @@ def still_true_by_scaling(mutant: Mutant) -> str | None:
         if c is not None and not c.has(var) and c.is_positive:
             return f"the objective multiplied by {c} > 0, a constant in {var}: the same optimum"
         return None
+    if not (name in _NONZERO_FACTOR.get(kind, ()) or name in _POSITIVE_FACTOR.get(kind, ()) or kind == "UniqueSolution"):
+        return None  # a claim type that sees every factor: no scalar to compute
     # A side negated is −1 times the original by construction (see _negated).
     c = Integer(-1) if mutant.description == "side negated" else scale_factor(before, after)
     if c is None:
