@@ -371,9 +371,12 @@ def _explicit(value: Basic) -> Basic:
     return Matrix([[value]])
 
 
-def _singular_inverse(expr: Basic, var: Symbol) -> str | None:
+def singular_inverse(expr: Basic, var: Symbol | None = None) -> str | None:
     """An explicit matrix inverted in ``expr`` whose determinant is 0 for every value of
-    ``var`` (the expression is then defined nowhere), described; or None."""
+    ``var`` (the expression is then defined nowhere), described; or None.
+
+    Free of matrix symbols only; usable by any checker whose SymPy evaluation of such an
+    expression raises ``NonInvertibleMatrixError``."""
     from sympy import preorder_traversal
 
     for node in preorder_traversal(expr):
@@ -390,7 +393,8 @@ def _singular_inverse(expr: Basic, var: Symbol) -> str | None:
         except Exception:  # noqa: BLE001 - an inner inverse that fails is found on its own
             continue
         if explicit.is_square and cancel(explicit.det(method="berkowitz")) == 0:
-            return f"{_one_line(explicit.tolist())} is singular for every {var}, so its inverse does not exist"
+            every = f" for every {var}" if var is not None and var in explicit.free_symbols else ""
+            return f"{_one_line(explicit.tolist())} is singular{every}, so its inverse does not exist"
     return None
 
 
@@ -402,7 +406,7 @@ def check_matrix_limit(claim: MatrixLimit) -> Verdict:
         return Verdict(Status.REFUTED, "domain of the variable", f"the limit is not defined: {outside}")
     if not claim.expr.atoms(MatrixSymbol):
         # Explicit matrices: every entry is a rational function of the variable.
-        singular = _singular_inverse(claim.expr, claim.var)
+        singular = singular_inverse(claim.expr, claim.var)
         if singular is not None:
             return Verdict(Status.REFUTED, "exact arithmetic: an inverse that does not exist", singular)
         value = Matrix(_explicit(claim.expr.doit() if not isinstance(claim.expr, MatrixBase) else claim.expr))
@@ -447,4 +451,4 @@ def check_matrix_limit(claim: MatrixLimit) -> Verdict:
     )
 
 
-__all__ = ["outside_domain", "check_limit_is", "check_matrix_limit", "continuous_value", "rational_limit", "rescale_inverses"]
+__all__ = ["outside_domain", "singular_inverse", "check_limit_is", "check_matrix_limit", "continuous_value", "rational_limit", "rescale_inverses"]
