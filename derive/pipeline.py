@@ -259,7 +259,8 @@ def build(
     files_of = [_figure_files(p) for p in problems]
     # While the claims are verified, print every formula (LaTeX and Unicode): it does not
     # depend on the verdicts, and rendering after verification finds it done.
-    chores = [lambda p=p, files=files: warm(p, files) for p, files in zip(problems, files_of)]
+    ahead = [f for f in fmts if f != "pdf"] + (["tex"] if "pdf" in fmts and "tex" not in fmts else [])
+    chores = [lambda p=p, files=files: warm(p, files, ahead) for p, files in zip(problems, files_of)]
     problems, drawn = _verify(
         problems, progress, cache=cache, jobs=jobs, time_limit=time_limit, tick=tick, figures=figures, meanwhile=chores
     )

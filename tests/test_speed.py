@@ -5,6 +5,7 @@ shared between formats, and chores done while workers verify."""
 from __future__ import annotations
 
 import operator
+import re
 from pathlib import Path
 
 import pytest
@@ -205,3 +206,28 @@ def test_symbol_names_print_the_same_every_time(name, split, expected):
 
     printer = DerivePrinter({"disable_split_super_sub": not split})
     assert [printer.doprint(Symbol(name)) for _ in range(2)] == [expected, expected]
+
+
+def test_documents_rendered_after_warming_are_the_ones_rendered_cold():
+    """Formulas printed, prose escaped and templates compiled ahead (while claims are
+    verified) give the documents a process that did none of it renders."""
+    import json
+    import subprocess
+    import sys
+
+    from derive.render import warm
+
+    script = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]); from test_speed import FIGURES, FILES, _problem; "
+        "from derive.render import render_problem; from derive.verify import verify_problem; "
+        "p = verify_problem(_problem(*FIGURES)); "
+        "print(json.dumps({f: render_problem(p, f, FILES) for f in ('md', 'tex', 'json', 'txt')}))"
+    )
+    tests = str(Path(__file__).resolve().parent)
+    cold = json.loads(subprocess.run([sys.executable, "-c", script, tests], capture_output=True, text=True, check=True).stdout)
+    problem = _problem(*FIGURES)
+    warm(problem, FILES, ("tex", "txt"))
+    verified = verify_problem(problem)
+    warmed = {f: render_problem(verified, f, FILES) for f in ("md", "tex", "json", "txt")}
+    untimed = [re.sub(r'"seconds": [0-9.e-]+', "", docs.pop("json")) for docs in (warmed, cold)]
+    assert warmed == cold and untimed[0] == untimed[1]

@@ -171,13 +171,27 @@ def environment(fmt: str) -> jinja2.Environment:
         env.filters["md_escape"] = escape_md
     env.filters["mark"] = _mark
     env.filters["mark_word"] = _mark_word
-    env.filters["wrap"] = lambda s, width=88, indent="": textwrap.fill(
-        s, width=width, initial_indent=indent, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
-    )
+    env.filters["wrap"] = _wrap
     env.filters["indent_lines"] = lambda s, n=4: "\n".join(" " * n + line for line in s.splitlines())
     env.globals["marks"] = MARKS
     env.globals["Status"] = Status
     return env
+
+
+@lru_cache(maxsize=8192)
+def _wrap(text: str, width: int = 88, indent: str = "") -> str:
+    # Memoized: a set's text document wraps every problem's paragraphs again.
+    return textwrap.fill(
+        text, width=width, initial_indent=indent, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+    )
+
+
+@lru_cache(maxsize=None)
+def _compile_templates(fmt: str) -> None:
+    """Compile every template of one format (Jinja keeps them compiled)."""
+    env = environment(fmt)
+    for path in sorted(template_dir().glob(f"*.{fmt}.j2")):
+        env.get_template(path.name)
 
 
 def _render(fmt: str, template: str, **context: Any) -> str:
@@ -229,21 +243,35 @@ def render_set(
     return _render(fmt, f"set.{fmt}.j2", set=problem_set, problems=views, summary=summary)
 
 
-def warm(problem: Problem, figure_files: Mapping[str, Mapping[str, str]] | None = None) -> None:
-    """Print every formula of ``problem`` in LaTeX and Unicode ahead of rendering.
+def warm(
+    problem: Problem, figure_files: Mapping[str, Mapping[str, str]] | None = None, formats: Sequence[str] = FORMATS
+) -> None:
+    """Do ahead of rendering ``problem`` in ``formats`` what does not depend on its
+    verdicts: print every formula in LaTeX (and in Unicode for text), escape its prose
+    for LaTeX, compile the templates.
 
-    Neither depends on the verdicts, and both are memoized, so a build does this while
-    its claims are verified and renders quickly once they are."""
+    All of it is memoized, so a build does this while its claims are verified and
+    renders quickly once they are."""
     view = problem_view(problem, figure_files)
-    formulas = [s.value for s in _segments_of(view) if s.kind == "math"]
-    for part in view.parts:
-        formulas.append(part.answer_latex)
-        for step in part.steps:
-            formulas.extend(step.displays)
-            if step.claim:
-                formulas.append(step.claim)
-    for formula in formulas:
-        math_to_unicode(formula)
+    for fmt in formats:
+        if fmt in ("md", "tex", "txt"):
+            _compile_templates(fmt)
+    segs = _segments_of(view)
+    if "tex" in formats:
+        prose = [s.value for s in segs if s.kind == "text"] + [view.title, view.set_title]
+        prose += [step.title for part in view.parts for step in part.steps]
+        for text in prose:
+            escape_tex(text)
+    if "txt" in formats:
+        formulas = [s.value for s in segs if s.kind == "math"]
+        for part in view.parts:
+            formulas.append(part.answer_latex)
+            for step in part.steps:
+                formulas.extend(step.displays)
+                if step.claim:
+                    formulas.append(step.claim)
+        for formula in formulas:
+            math_to_unicode(formula)
 
 
 def _segments_of(view: ProblemView) -> list[Segment]:
