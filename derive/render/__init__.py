@@ -15,16 +15,17 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 from markupsafe import Markup
-from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 from derive.errors import RenderError
 from derive.model import Problem, ProblemSet, Status, Summary
 from derive.render.unicode import math_to_unicode
 from derive.render.view import ProblemView, Segment, problem_view
+
+if TYPE_CHECKING:
+    import jinja2
 
 FORMATS = ("md", "tex", "json", "txt")
 SCHEMA = "derive/solution@1"
@@ -53,7 +54,7 @@ def _unknown_char(char: str) -> str:
     plain = unicodedata.normalize("NFKC", char)
     if plain == char:
         return char
-    inner = _TEX_ENCODER.unicode_to_latex(plain)
+    inner = _encoder().unicode_to_latex(plain)
     kind = unicodedata.decomposition(char).split(" ")[0]
     if kind == "<super>":
         return rf"\textsuperscript{{{inner}}}"
@@ -62,9 +63,17 @@ def _unknown_char(char: str) -> str:
     return inner
 
 
-_TEX_ENCODER = UnicodeToLatexEncoder(
-    unknown_char_policy=_unknown_char, unknown_char_warning=False, replacement_latex_protection="braces-after-macro"
-)
+@lru_cache(maxsize=1)
+def _encoder() -> Any:
+    # pylatexenc (like jinja2) is imported when first needed: commands that render
+    # nothing start faster, and a build imports it while its claims are verified.
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+    return UnicodeToLatexEncoder(
+        unknown_char_policy=_unknown_char, unknown_char_warning=False, replacement_latex_protection="braces-after-macro"
+    )
+
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]>#|$])")
 
 
@@ -88,16 +97,16 @@ def _escape_tex(value: str) -> str:
     source = unicodedata.normalize("NFC", value)
     out, last = [], 0
     for match in _COMBINED.finditer(source):
-        out.append(_TEX_ENCODER.unicode_to_latex(source[last : match.start()]))
+        out.append(_encoder().unicode_to_latex(source[last : match.start()]))
         if match.group(3) is not None:
-            out.append(f"\\ensuremath{{\\sqrt{{{_TEX_ENCODER.unicode_to_latex(match.group(3))}}}}}")
+            out.append(f"\\ensuremath{{\\sqrt{{{_encoder().unicode_to_latex(match.group(3))}}}}}")
         else:
             accent = _TEXT_ACCENTS.get(match.group(2))
             if accent is None:
                 raise RenderError(f"no LaTeX accent for U+{ord(match.group(2)):04X} in {source!r}")
-            out.append(f"\\{accent}{{{_TEX_ENCODER.unicode_to_latex(match.group(1))}}}")
+            out.append(f"\\{accent}{{{_encoder().unicode_to_latex(match.group(1))}}}")
         last = match.end()
-    out.append(_TEX_ENCODER.unicode_to_latex(source[last:]))
+    out.append(_encoder().unicode_to_latex(source[last:]))
     # Script capitals (a Gaussian's N) as \mathcal: \mathscr needs fonts that Debian's
     # texlive-latex-* packages do not bring.
     return "".join(out).replace("\\mathscr{", "\\mathcal{")
@@ -144,6 +153,8 @@ def _mark_word(status: Status) -> str:
 @lru_cache(maxsize=None)
 def environment(fmt: str) -> jinja2.Environment:
     """The Jinja environment of one output format."""
+    import jinja2
+
     loader = jinja2.FileSystemLoader(str(template_dir()))
     common = dict(loader=loader, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     if fmt == "tex":
@@ -195,6 +206,8 @@ def _compile_templates(fmt: str) -> None:
 
 
 def _render(fmt: str, template: str, **context: Any) -> str:
+    import jinja2
+
     try:
         return environment(fmt).get_template(template).render(**context)
     except jinja2.TemplateError as exc:
