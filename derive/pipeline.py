@@ -198,9 +198,10 @@ def _verify(
 
     tasks: list[tuple[str, object, float | None]] = [("claim", claims[group[0]], time_limit) for group in todo]
     chores = list(meanwhile)
-    if jobs > 1 and not todo and len(figures) > 1 and forks():
-        # Nothing to verify: the workers draw the figures while this process does its
-        # chores. matplotlib is imported once, here, and shared with the forked workers.
+    if jobs > 1 and len(todo) < jobs and len(figures) > 1 and forks():
+        # Too little to verify to keep the workers busy (verdicts cached): the workers
+        # draw the figures while this process does its chores. matplotlib is imported
+        # once, here, and shared with the forked workers.
         figure_files.preload()
         tasks += [("figure", _FigureRef(i), None) for i in range(len(figures))]
     else:

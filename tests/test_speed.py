@@ -231,3 +231,18 @@ def test_documents_rendered_after_warming_are_the_ones_rendered_cold():
     warmed = {f: render_problem(verified, f, FILES) for f in ("md", "tex", "json", "txt")}
     untimed = [re.sub(r'"seconds": [0-9.e-]+', "", docs.pop("json")) for docs in (warmed, cold)]
     assert warmed == cold and untimed[0] == untimed[1]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_figures_are_drawn_alike_when_one_claim_is_left_to_verify(problem_with, tmp_path, jobs):
+    """One claim to verify on two processes: the workers verify it and draw."""
+    cache = Cache(tmp_path / "cache", documents=False)
+    problem_with(_problem(*FIGURES))
+    build(["cs182-hw0/q2"], "md,tex", tmp_path / "first", cache=cache, jobs=1)
+    edited = Equal((t + 2) ** 2, t**2 + 4 * t + 4)  # a new claim: verified, not from the cache
+    problem_with(_problem(*FIGURES, claim=edited))
+    report = build(["cs182-hw0/q2"], "md,tex", tmp_path / "edited", cache=Cache(cache.directory, documents=False), jobs=jobs)
+    assert all(s.verdict.status.ok for part in report.problems[0].parts for _, s in part.claims())
+    for figure in FIGURES:
+        for fmt, data in draw(figure).items():
+            assert (tmp_path / "edited" / "cs182-hw0" / "figures" / f"{figure.name}.{fmt}").read_bytes() == data
