@@ -6,22 +6,24 @@ from __future__ import annotations
 
 import operator
 import re
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sympy import Symbol
+from sympy import Integer, Symbol
 
 import derive.pipeline
 from derive.cache import Cache
-from derive.claims import Equal
+from derive.claims import Claim, Equal
 from derive.errors import RenderError, VerificationFailed
-from derive.model import Figure, Kind, Part, Problem, ProblemSet, Step, text
+from derive.model import Figure, Kind, Part, Problem, ProblemSet, Status, Step, Verdict, text
 from derive.parallel import run_all
 from derive.pipeline import build
 from derive.render import escape_tex, render_problem, render_set
 from derive.render.figures import draw
 from derive.render.view import problem_view
-from derive.verify import verify_problem
+from derive.verify import checks, verify_problem
 
 t = Symbol("t")
 TRUE = Equal((t + 1) ** 2, t**2 + 2 * t + 1)
@@ -246,3 +248,65 @@ def test_figures_are_drawn_alike_when_one_claim_is_left_to_verify(problem_with, 
     for figure in FIGURES:
         for fmt, data in draw(figure).items():
             assert (tmp_path / "edited" / "cs182-hw0" / "figures" / f"{figure.name}.{fmt}").read_bytes() == data
+
+
+# -- verification starts while later problems are built ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Marks(Claim):
+    """A claim whose checker leaves a file behind (registered here: forked workers inherit it)."""
+
+    path: str
+
+    def display(self):  # pragma: no cover - never rendered
+        return Integer(0)
+
+
+@checks(Marks)
+def _marks(claim: Marks) -> Verdict:
+    Path(claim.path).write_text("checked")
+    return Verdict(Status.PROVED, "marked", "", 0.0)
+
+
+def _claims_problem(*claims, problem_id: str) -> Problem:
+    steps = tuple(Step(Kind.STEP, f"claim {k}", claim=c) for k, c in enumerate(claims)) + (Step(Kind.ANSWER, "Answer"),)
+    return Problem("cs182-hw0", problem_id, "Marks", (), (Part("a", (), steps),))
+
+
+def test_workers_verify_a_problem_while_the_next_is_built(monkeypatch, tmp_path):
+    marks = [tmp_path / f"mark-{k}" for k in range(3)]
+    seen = []
+
+    def build_problem(set_id: str, problem_id: str) -> Problem:
+        if problem_id == "q2":
+            return _claims_problem(*(Marks(str(m)) for m in marks), problem_id=problem_id)
+        # Building this one waits for the workers to have verified the first problem's
+        # claims (a minute at most, so that a build that does not overlap cannot hang).
+        deadline = time.monotonic() + 60
+        while not all(m.exists() for m in marks) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        seen.append(all(m.exists() for m in marks))
+        return _claims_problem(TRUE, problem_id=problem_id)
+
+    monkeypatch.setattr(derive.pipeline, "build_problem", build_problem)
+    first, second = derive.pipeline.verify_targets(["cs182-hw0/q2", "cs182-hw0/q3"], jobs=2)
+    assert seen == [True]
+    assert [s.verdict.method for _, s in first.parts[0].claims()] == ["marked"] * 3
+    assert [s.verdict.status for _, s in second.parts[0].claims()] == [Status.PROVED]
+
+
+def test_an_interrupt_while_a_problem_is_built_stops_the_workers(monkeypatch, tmp_path):
+    import multiprocessing
+
+    marks = [tmp_path / f"mark-{k}" for k in range(3)]
+
+    def build_problem(set_id: str, problem_id: str) -> Problem:
+        if problem_id == "q2":
+            return _claims_problem(*(Marks(str(m)) for m in marks), problem_id=problem_id)
+        raise KeyboardInterrupt  # Ctrl-C while the workers verify the first problem
+
+    monkeypatch.setattr(derive.pipeline, "build_problem", build_problem)
+    with pytest.raises(KeyboardInterrupt):
+        derive.pipeline.verify_targets(["cs182-hw0/q2", "cs182-hw0/q3"], jobs=2)
+    assert multiprocessing.active_children() == []
