@@ -18,6 +18,7 @@ from sympy import (
     ImmutableMatrix,
     Integer,
     Inverse,
+    Limit,
     MatMul,
     Lt,
     MatrixSymbol,
@@ -30,12 +31,12 @@ from sympy import (
     symbols,
 )
 
-from derive.claims import Given, IffOn, Sign
+from derive.claims import EqualOn, Given, IffOn, Sign
 from derive.gaussian import DensityEqual, LogOf, Maximizer, NormalPdf
 from derive.limits import LimitIs, MatrixLimit
 from derive.linalg import FullColumnRank, Invertible, Minimizer, PositiveDefinite, Singular, Tall, UniqueSolution
 from derive.model import Status
-from derive.mutate import Mutant, still_true_by_scaling
+from derive.mutate import MIN_POINTS, Mutant, sample_region_claim, still_true_by_scaling
 from derive.ops import SqNorm
 from derive.resolvent import Cleared, DiagonalForm, ShiftAlgebra
 from derive.verify import check
@@ -267,3 +268,24 @@ def _mutant(claim, field, before, after, description="negated", kind="sign"):
 def test_mutants_still_true_by_a_scalar_factor(claim, field, after, description, still_true):
     reason = still_true_by_scaling(_mutant(claim, field, getattr(claim, field), after, description))
     assert (reason is not None) is still_true
+
+
+# -- the mutation command's own evidence on region claims with limits ----------------------------
+
+b_s, w_s, x_s, l_s = symbols("b w x lambda")
+ELBOW_LIMIT = Limit(-(b_s - l_s) / (w_s - l_s * x_s), l_s, oo)  # −b'/w' for a very large step λ
+
+
+@pytest.mark.parametrize(
+    "claim, false_somewhere",
+    [
+        (EqualOn(ELBOW_LIMIT, -1 / x_s, (Gt(w_s, 0), Lt(x_s, 0))), False),
+        (EqualOn(ELBOW_LIMIT, -1 / x_s, (Lt(w_s, 0), Gt(x_s, 0))), False),  # true for either sign
+        (EqualOn(ELBOW_LIMIT, 1 / x_s, (Gt(w_s, 0), Lt(x_s, 0))), True),
+        (EqualOn(ELBOW_LIMIT, -b_s / w_s, (Gt(w_s, 0), Lt(x_s, 0))), True),
+    ],
+)
+def test_the_sampler_takes_limits_at_each_point(claim, false_somewhere):
+    sampled = sample_region_claim(claim)
+    assert (sampled.counterexample is not None) is false_somewhere
+    assert false_somewhere or sampled.points >= MIN_POINTS
