@@ -1,7 +1,10 @@
 """Running independent pieces of work (verifying claims) on the machine's cores.
 
 :func:`run_all` maps a module-level function over items in worker processes and hands
-each result back as it arrives, so a caller can show progress. Workers ignore Ctrl-C:
+each result back as it arrives, so a caller can show progress; :class:`Pool` does the
+same for work handed in as it becomes known (a build verifies the first problem's claims
+while it builds the next). Both give the calling process chores to do between results
+rather than only waiting. Workers ignore Ctrl-C:
 the parent catches it, stops every worker it started and re-raises, so an interrupted
 build ends with one message instead of a traceback per process. Each worker runs its
 tasks in its own main thread, where the verifier's SIGALRM time limit works.
