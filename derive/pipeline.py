@@ -121,6 +121,16 @@ def _loading(targets: list[str] | None) -> Iterator[Problem]:
         yield problem if parts is None else problem.only(list(parts))
 
 
+def _before_forking() -> None:
+    """Import here, once, what every worker would import on its first claim: the
+    checkers, and the units package SymPy's ``simplify`` imports on its first call
+    (a quarter of a second between them, in each worker)."""
+    from derive.verify import _load_checkers
+
+    _load_checkers()
+    import sympy.physics.units  # noqa: F401
+
+
 def verify_targets(
     targets: list[str] | None,
     progress: Callable[[str], None] | None = None,
@@ -203,6 +213,8 @@ def _verify(
         drawn[n] = result  # type: ignore[assignment]
 
     def hand_over(remote: bool = True) -> None:
+        if held and remote and jobs > 1 and not pool.started and forks():
+            _before_forking()
         for g in held:
             kinds.append(("claim", g))
             first = members[g][0]
