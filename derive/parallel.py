@@ -74,6 +74,10 @@ def _stop(executor: ProcessPoolExecutor) -> None:
             process.join(timeout=5)
 
 
+def _died(exc: BaseException) -> DeriveError:
+    return DeriveError(f"a worker process stopped unexpectedly (out of memory?): {exc}")
+
+
 class Pool:
     """Work for worker processes, handed in as it becomes known; results handed back
     as they arrive. Used as a context manager: leaving it by an exception (Ctrl-C, a
@@ -111,7 +115,11 @@ class Pool:
         if remote and self.jobs > 1 and _picklable(item):
             if self._executor is None:
                 self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(), initializer=_quiet_worker)
-            self._pending[self._executor.submit(self.fn, item)] = index
+            try:
+                self._pending[self._executor.submit(self.fn, item)] = index
+            except BrokenProcessPool as exc:  # a worker died while more work was being prepared
+                self.stop()
+                raise _died(exc) from None
         else:
             self._local.append(index)
         return index
@@ -141,7 +149,7 @@ class Pool:
                 chore()
         except BrokenProcessPool as exc:
             self.stop()
-            raise DeriveError(f"a worker process stopped unexpectedly (out of memory?): {exc}") from None
+            raise _died(exc) from None
         except BaseException:
             self.stop()
             raise

@@ -5,6 +5,7 @@ shared between formats, and chores done while workers verify."""
 from __future__ import annotations
 
 import operator
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from sympy import Integer, Symbol
 import derive.pipeline
 from derive.cache import Cache
 from derive.claims import Claim, Equal
-from derive.errors import RenderError, VerificationFailed
+from derive.errors import DeriveError, RenderError, VerificationFailed
 from derive.model import Figure, Kind, Part, Problem, ProblemSet, Status, Step, Verdict, text
 from derive.parallel import run_all
 from derive.pipeline import build
@@ -308,5 +309,41 @@ def test_an_interrupt_while_a_problem_is_built_stops_the_workers(monkeypatch, tm
 
     monkeypatch.setattr(derive.pipeline, "build_problem", build_problem)
     with pytest.raises(KeyboardInterrupt):
+        derive.pipeline.verify_targets(["cs182-hw0/q2", "cs182-hw0/q3"], jobs=2)
+    assert multiprocessing.active_children() == []
+
+
+@dataclass(frozen=True)
+class Dies(Claim):
+    """A claim whose checker's process dies (as if killed for using too much memory)."""
+
+    path: str
+
+    def display(self):  # pragma: no cover - never rendered
+        return Integer(0)
+
+
+@checks(Dies)
+def _dies(claim: Dies) -> Verdict:
+    Path(claim.path).write_text("dying")
+    os._exit(9)
+
+
+def test_a_worker_dying_while_a_problem_is_built_is_one_message(monkeypatch, tmp_path):
+    import multiprocessing
+
+    mark = tmp_path / "died"
+
+    def build_problem(set_id: str, problem_id: str) -> Problem:
+        if problem_id == "q2":
+            return _claims_problem(Dies(str(mark)), Marks(str(tmp_path / "a")), Marks(str(tmp_path / "b")), problem_id=problem_id)
+        deadline = time.monotonic() + 60
+        while not mark.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)  # let the pool notice; either way the build must end with one message
+        return _claims_problem(Marks(str(tmp_path / "c")), Marks(str(tmp_path / "d")), problem_id=problem_id)
+
+    monkeypatch.setattr(derive.pipeline, "build_problem", build_problem)
+    with pytest.raises(DeriveError, match="worker process stopped unexpectedly"):
         derive.pipeline.verify_targets(["cs182-hw0/q2", "cs182-hw0/q3"], jobs=2)
     assert multiprocessing.active_children() == []
