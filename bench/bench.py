@@ -111,6 +111,12 @@ def builds(runs: int, scratch: Path) -> list[tuple[str, list[float], float | Non
     rows.append(("warm rebuild, nothing changed", _measure(runs, warm), WARM_TARGET))
     edited = lambda k: _run(_derive("build", "--out", str(warm_dir / "out")), _env(warm_dir / "cache", DERIVE_CACHE="verdicts"))  # noqa: E731
     rows.append(("rebuild after an edit (verdicts cached)", _measure(runs, edited), None))
+    if jobs != "1":
+        # Everything a build does but verify (figures, printing, rendering), on one core.
+        edited_1 = lambda k: _run(  # noqa: E731
+            _derive("build", "--out", str(warm_dir / "out"), "-j", "1"), _env(warm_dir / "cache", DERIVE_CACHE="verdicts")
+        )
+        rows.append(("rebuild after an edit (verdicts cached), -j 1", _measure(runs, edited_1), None))
     return rows
 
 

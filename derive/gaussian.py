@@ -57,6 +57,30 @@ def _product(items: list[Basic]) -> Basic:
     return out
 
 
+def density_shape_error(pdf: NormalPdf) -> str | None:
+    """Why 𝒩(x; μ, cI_k) is not defined by its shapes, or None: x must be a k×1 column (or
+    a scalar when k = 1) and μ of the same shape as x (or the scalar 0)."""
+    from sympy import sstr
+
+    from derive.linalg import same_size
+
+    _, k = scalar_covariance(pdf.cov)
+    x, mean = pdf.x, pdf.mean
+    if isinstance(x, MatrixExpr):
+        rows, cols = shape_of(x)
+        if not (same_size(rows, k) and same_size(cols, 1)):
+            return f"the density of {sstr(x)} ({sstr(rows)}×{sstr(cols)}) with a covariance of size {sstr(k)}: x must be {sstr(k)}×1"
+    elif not same_size(k, 1):
+        return f"the density of the scalar {sstr(x)} with a covariance of size {sstr(k)}"
+    if isinstance(mean, MatrixExpr):
+        if not isinstance(x, MatrixExpr) or not all(same_size(a, b) for a, b in zip(shape_of(mean), shape_of(x))):
+            shape = "×".join(sstr(v) for v in shape_of(mean))
+            return f"the mean {sstr(mean)} is {shape}, not of the shape of x = {sstr(x)}"
+    elif mean != 0 and isinstance(x, MatrixExpr):
+        return f"the mean {sstr(mean)} is a scalar but x = {sstr(x)} is a vector"
+    return None
+
+
 class NormalPdf(Expr):
     """𝒩(x; mean, cov): the Gaussian density at x (positive; :meth:`doit` is its definition)."""
 
@@ -84,6 +108,11 @@ class NormalPdf(Expr):
         return True
 
     def doit(self, **hints):  # type: ignore[override]
+        from derive.errors import ShapeError
+
+        wrong = density_shape_error(self)
+        if wrong is not None:  # the definition would mistake a row for a scalar
+            raise ShapeError(wrong)
         c, k = scalar_covariance(self.cov)
         x, mean = self.x, self.mean
         if isinstance(x, MatrixExpr) and shape_of(x)[0] != 1:
@@ -140,4 +169,4 @@ class Maximizer(Claim):
         return Equation(self.point, ArgMax(self.objective, self.var))
 
 
-__all__ = ["ArgMax", "DensityEqual", "LogOf", "Maximizer", "Normal", "NormalPdf", "scalar_covariance"]
+__all__ = ["ArgMax", "DensityEqual", "density_shape_error", "LogOf", "Maximizer", "Normal", "NormalPdf", "scalar_covariance"]

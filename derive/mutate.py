@@ -21,7 +21,11 @@ Every other mutant is given to the verifier. One it does not refute is then chec
 for **equivalence**: the mutated formula is compared with the original by the
 verifier's own equality decision, so "``xᵀ(A + Aᵀ)``" with the sum's terms swapped is
 reported as an equivalent mutant (a true claim) rather than hidden or counted as a
-miss. A mutant that is neither refuted nor shown equivalent is a **survivor** and
+miss. A mutant is also set aside as **still true** when the mistake only multiplied a
+field by a scalar the claim type cannot see (−M is invertible when M is; an equation
+with a zero side, negated, has the same solutions; a positive factor or an added
+constant leaves a minimizer where it was) — read off the formulas, not verified. A
+mutant that is neither refuted nor shown equivalent or still true is a **survivor** and
 is listed: either the verifier missed a mistake, or the mistake happens to leave a
 true claim (e.g. an inequality that holds with either sign).
 """
@@ -283,6 +287,7 @@ class Outcome:
     error: str = ""
     concrete: bool | None = None  # for a claim about explicit numbers: whether it holds, by direct evaluation
     sampled: Sampled | None = None  # for a claim on a region: exact random points of the region tried
+    invariant: str = ""  # why the mistake cannot change the truth of this claim type (see still_true_by_scaling)
 
     @property
     def result(self) -> str:
@@ -294,6 +299,8 @@ class Outcome:
         if self.equivalence is not None and self.equivalence.status.ok:
             return EQUIVALENT
         if self.concrete is True and self.verdict.status.ok:
+            return TRUE
+        if self.invariant:
             return TRUE
         if self.sampled is not None and self.sampled.points >= MIN_POINTS and self.sampled.counterexample is None:
             return TRUE
@@ -348,7 +355,114 @@ def judge(task: tuple[Mutant, float | None]) -> Outcome:
             sampled = sample_region_claim(mutant.claim)
         except Exception as exc:  # the evaluator cannot read this claim: no evidence either way
             sampled = Sampled(0, None, f"{type(exc).__name__}: {exc}"[:200])
-    return Outcome(mutant, verdict, equivalence, concrete=concrete, sampled=sampled)
+    invariant = ""
+    if not (equivalence and equivalence.status.ok):
+        try:
+            invariant = still_true_by_scaling(mutant) or ""
+        except Exception:  # noqa: BLE001 - no argument found: the mutant is judged as it is
+            invariant = ""
+    return Outcome(mutant, verdict, equivalence, concrete=concrete, sampled=sampled, invariant=invariant)
+
+
+# -- mistakes that cannot change the truth of a claim type ---------------------------------------
+
+
+def _scalar_and_body(expr: Basic) -> tuple[Basic, Basic]:
+    """(c, M) with expr = c·M, c a scalar (nested products flattened)."""
+    if isinstance(expr, MatMul):
+        scalars, matrices = [], []
+        for a in expr.args:
+            c, body = _scalar_and_body(a) if isinstance(a, MatMul) else ((a, None) if not is_matrix(a) else (S.One, a))
+            scalars.append(c)
+            if body is not None:
+                matrices.extend(body.args if isinstance(body, MatMul) else [body])
+        body = matrices[0] if len(matrices) == 1 else MatMul(*matrices)
+        product = S.One
+        for c in scalars:
+            product *= c
+        return product, body
+    return S.One, expr
+
+
+def scale_factor(before: Basic, after: Basic) -> Basic | None:
+    """c with after = c·before, read off the formulas' structure (a scalar factor of a
+    matrix expression, or the ratio of two scalar expressions); None when there is none."""
+    from sympy import cancel
+
+    if is_matrix(before) or is_matrix(after):
+        if not (is_matrix(before) and is_matrix(after)) or isinstance(before, MatrixBase) or isinstance(after, MatrixBase):
+            return None
+        (cb, body_b), (ca, body_a) = _scalar_and_body(before), _scalar_and_body(after)
+        return cancel(ca / cb) if body_a == body_b and cb != 0 else None
+    if before == 0:
+        return None
+    try:
+        return cancel(after / before)
+    except (TypeError, ValueError):  # formulas SymPy cannot divide (matrix parts inside)
+        return None
+
+
+# Claim types (by class name) whose truth a nonzero (or positive) scalar factor on one
+# field cannot change, with that field: det(cM) = cᵏ det M; vᵀ(cM)v = c·vᵀMv; clearing
+# by cP is clearing by P; an equation c·f(w) = 0 has the solutions of f(w) = 0; c·f with
+# c > 0 constant in w has the minimizers of f.
+_NONZERO_FACTOR = {"Invertible": ("matrix",), "Singular": ("matrix",), "Cleared": ("left", "right")}
+_POSITIVE_FACTOR = {"PositiveDefinite": ("matrix",)}
+_OBJECTIVES = ("Minimizer", "Maximizer")
+
+
+def _is_zero(value: object) -> bool:
+    from sympy import ZeroMatrix
+
+    return isinstance(value, ZeroMatrix) or value == 0
+
+
+def still_true_by_scaling(mutant: Mutant) -> str | None:
+    """Why a mutant of a verified claim is still true whatever the verifier says, by an
+    argument that needs no verification: the mistake multiplied a field by a scalar that
+    the claim type is blind to, or (for an optimum) added a constant to the objective.
+    None when no such argument applies."""
+    kind, name = type(mutant.claim).__name__, mutant.field
+    before, after = mutant.before, mutant.after
+    if not (isinstance(before, Basic) and isinstance(after, Basic)):
+        return None
+    if kind in _OBJECTIVES and name == "objective":
+        var = getattr(mutant.claim, "var")
+        # The terms of a sum are distinct, so before − after is the sum of the terms only
+        # before has minus those only after has.
+        old_terms, new_terms = Add.make_args(before), Add.make_args(after)
+        changed = [t for t in old_terms if t not in new_terms] + [t for t in new_terms if t not in old_terms]
+        from derive.verify.gaussian_checks import surely_real
+
+        # (Only real constants: an objective made complex has no optimum to keep.)
+        if changed and not any(t.has(var) for t in changed) and all(surely_real(t) for t in changed):
+            return f"only terms without {var} changed ({', '.join(map(str, changed))[:80]}): the same optimum"
+        gone, came = [t for t in old_terms if t not in new_terms], [t for t in new_terms if t not in old_terms]
+        kept = [t for t in old_terms if t in new_terms]
+        if len(gone) == len(came) == 1 and not any(t.has(var) for t in kept):
+            # c + q → c + k·q with k > 0 constant: the same optimum, whichever it is.
+            k = scale_factor(gone[0], came[0])
+            if k is not None and not k.has(var) and k.is_positive:
+                return f"the only term with {var} multiplied by {k} > 0 (the rest is constant in {var}): the same optimum"
+        c = scale_factor(before, after)
+        if c is not None and not c.has(var) and c.is_positive:
+            return f"the objective multiplied by {c} > 0, a constant in {var}: the same optimum"
+        return None
+    if not (name in _NONZERO_FACTOR.get(kind, ()) or name in _POSITIVE_FACTOR.get(kind, ()) or kind == "UniqueSolution"):
+        return None  # a claim type that sees every factor: no scalar to compute
+    # A side negated is −1 times the original by construction (see _negated).
+    c = Integer(-1) if mutant.description == "side negated" else scale_factor(before, after)
+    if c is None:
+        return None
+    if name in _NONZERO_FACTOR.get(kind, ()) and c.is_nonzero:
+        return f"{name} multiplied by {c} ≠ 0, which {kind} does not see"
+    if name in _POSITIVE_FACTOR.get(kind, ()) and c.is_positive:
+        return f"{name} multiplied by {c} > 0, which {kind} does not see"
+    if kind == "UniqueSolution" and name in ("lhs", "rhs") and c.is_nonzero and not c.has(getattr(mutant.claim, "var")):
+        other = getattr(mutant.claim, "rhs" if name == "lhs" else "lhs")
+        if _is_zero(other):
+            return f"the equation multiplied by {c} ≠ 0 (its other side is zero): the same solutions"
+    return None
 
 
 # -- an independent look at claims on regions: exact random points -------------------------
@@ -385,7 +499,19 @@ def _unfold(expr: Basic, defs: tuple) -> Basic:
         if new == expr:
             break
         expr = new
-    return expr.doit()
+    # A limit is taken at each point, with numbers in (its symbolic value could depend on
+    # signs SymPy does not know): only what is inside it is evaluated here.
+    hidden: dict = {}
+
+    def hide(node: Basic) -> Basic:
+        from sympy import Dummy
+
+        key = Dummy("limit")
+        hidden[key] = Limit(node.args[0].doit(), node.args[1], node.args[2], str(node.args[3]))
+        return key
+
+    expr = expr.replace(lambda e: isinstance(e, Limit), hide)
+    return expr.doit().xreplace(hidden)
 
 
 def _value(expr: Basic, point: dict) -> Basic | None:
@@ -450,12 +576,10 @@ def sample_region_claim(claim: Claim, seed: int = 0) -> Sampled | None:
 
     This is evidence, never a proof: it tells a mutant that is still true apart from a
     false one the verifier did not refute, by plain evaluation rather than the verifier's
-    case analysis.
+    case analysis. A limit is taken at each point, once the numbers are in.
     """
     if not (hasattr(claim, "where") and hasattr(claim, "defs")):
         return None
-    if any(isinstance(v, Basic) and v.has(Limit) for v in vars(claim).values()):
-        return Sampled(0, None, "limits are not evaluated at points")
     defs = tuple(getattr(claim, "defs"))
     where = [_unfold(condition, defs) for condition in getattr(claim, "where")]
     if any(w == S.false for w in where):
@@ -471,8 +595,6 @@ def sample_region_claim(claim: Claim, seed: int = 0) -> Sampled | None:
         holds = lambda v: bool(v[0]) == bool(v[1])  # noqa: E731
     else:
         return None
-    if any(side.has(Limit) for side in sides):
-        return Sampled(0, None, "limits are not evaluated at points")
     symbols = set().union(*(e.free_symbols for e in sides + where if isinstance(e, Basic)))
     equations = [w for w in where if isinstance(w, Eq)]
     others = [w for w in where if not isinstance(w, Eq) and w != S.true]
@@ -658,13 +780,17 @@ def format_report(report: MutationReport, list_survivors: bool = False) -> str:
     lines.append(
         f"refuted {report.refuted} of {report.decisive} mutants ({100 * report.rate:.1f}%); set aside: "
         f"{report.count(EQUIVALENT)} equivalent (the mutated formula equals the original) and "
-        f"{report.count(TRUE)} still true (explicit numbers evaluated directly, or no counterexample at "
-        f"{MIN_POINTS}+ exact random points of the claim's region) and {report.count(VACUOUS)} on an empty "
+        f"{report.count(TRUE)} still true (explicit numbers evaluated directly, a scalar factor or constant the "
+        f"claim type does not see, or no counterexample at {MIN_POINTS}+ exact random points of the claim's region) and {report.count(VACUOUS)} on an empty "
         f"region (a reversed inequality left no point of the region in {_TRIES} random tries)"
     )
     unsound = [o for o in report.outcomes if o.verdict and o.verdict.status.ok and o.sampled and o.sampled.counterexample]
     if unsound:
         lines.append(f"ACCEPTED ALTHOUGH FALSE at a point of the region: {len(unsound)} (listed with --list)")
+    wrongly = [o for o in report.outcomes if o.result == REFUTED and o.invariant]
+    if wrongly:
+        lines.append(f"REFUTED ALTHOUGH STILL TRUE (a scalar factor the claim type does not see): {len(wrongly)}")
+        lines += [f"  {o.mutant.target}, {o.mutant.step}: {o.mutant.description} in {o.mutant.field}: {o.invariant}" for o in wrongly]
     missed = [o for o in report.outcomes if o.result in (SURVIVED, UNDECIDED, ERROR)]
     if missed:
         lines.append(f"not refuted: {len(missed)} (listed with --list)" if not list_survivors else "not refuted:")
@@ -675,6 +801,8 @@ def format_report(report: MutationReport, list_survivors: bool = False) -> str:
             why = o.error or (f"{o.verdict.status.value} by {o.verdict.method}" if o.verdict else "")
             if o.equivalence is not None:
                 why += f"; equivalence {o.equivalence.status.value} by {o.equivalence.method}"
+            if o.invariant:
+                why += f"; {o.invariant}"
             if o.sampled is not None:
                 found = f"false at {o.sampled.counterexample}" if o.sampled.counterexample else "no counterexample"
                 why += f"; {o.sampled.points} random points of the region: {found}" + (f" ({o.sampled.note})" if o.sampled.note else "")

@@ -1,7 +1,10 @@
 """Running independent pieces of work (verifying claims) on the machine's cores.
 
 :func:`run_all` maps a module-level function over items in worker processes and hands
-each result back as it arrives, so a caller can show progress. Workers ignore Ctrl-C:
+each result back as it arrives, so a caller can show progress; :class:`Pool` does the
+same for work handed in as it becomes known (a build verifies the first problem's claims
+while it builds the next). Both give the calling process chores to do between results
+rather than only waiting. Workers ignore Ctrl-C:
 the parent catches it, stops every worker it started and re-raises, so an interrupted
 build ends with one message instead of a traceback per process. Each worker runs its
 tasks in its own main thread, where the verifier's SIGALRM time limit works.
@@ -59,7 +62,7 @@ def _picklable(item: Any) -> bool:
 
 def _stop(executor: ProcessPoolExecutor) -> None:
     """Cancel what has not started and end the workers this executor started."""
-    processes = list(getattr(executor, "_processes", {}).values())
+    processes = list((getattr(executor, "_processes", None) or {}).values())
     executor.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
@@ -69,6 +72,104 @@ def _stop(executor: ProcessPoolExecutor) -> None:
         if process.is_alive():
             process.kill()
             process.join(timeout=5)
+
+
+def _died(exc: BaseException) -> DeriveError:
+    return DeriveError(f"a worker process stopped unexpectedly (out of memory?): {exc}")
+
+
+class Pool:
+    """Work for worker processes, handed in as it becomes known; results handed back
+    as they arrive. Used as a context manager: leaving it by an exception (Ctrl-C, a
+    failure while more work was being prepared) stops every worker it started.
+
+    ``submit`` queues items (the workers start with the first remote one); ``finish``
+    does the items kept for this process, then the chores while the workers work, and
+    returns every result in order of submission. ``on_result(index, result)`` is called
+    as each result arrives, ``fn`` must be a module-level function.
+    """
+
+    def __init__(
+        self, fn: Callable[[T], R], jobs: int = 1, on_result: Callable[[int, R], None] | None = None,
+        workers: int | None = None,
+    ) -> None:
+        self.fn, self.jobs, self.on_result = fn, jobs, on_result
+        self.workers = workers or jobs
+        self.results: list[Any] = []
+        self._items: list[T] = []
+        self._local: list[int] = []
+        self._pending: dict[Future[R], int] = {}
+        self._executor: ProcessPoolExecutor | None = None
+
+    @property
+    def started(self) -> bool:
+        """Whether worker processes have been started."""
+        return self._executor is not None
+
+    def submit(self, item: T, remote: bool = True) -> int:
+        """Queue one item: for a worker when ``remote``, ``jobs`` > 1 and the item can be
+        pickled, else for this process; returns its index."""
+        index = len(self.results)
+        self.results.append(None)
+        self._items.append(item)
+        if remote and self.jobs > 1 and _picklable(item):
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(), initializer=_quiet_worker)
+            try:
+                self._pending[self._executor.submit(self.fn, item)] = index
+            except BrokenProcessPool as exc:  # a worker died while more work was being prepared
+                self.stop()
+                raise _died(exc) from None
+        else:
+            self._local.append(index)
+        return index
+
+    def _done(self, index: int, result: R) -> None:
+        self.results[index] = result
+        if self.on_result is not None:
+            self.on_result(index, result)
+
+    def finish(self, meanwhile: Iterable[Callable[[], object]] = ()) -> list[R]:
+        """Do the local items and the chores (between checks for arrived results) and
+        wait for every result; the workers are stopped afterwards."""
+        chores = iter(meanwhile)
+        try:
+            while self._local:
+                index = self._local.pop(0)
+                self._done(index, self.fn(self._items[index]))
+            while self._pending:
+                chore = next(chores, None)
+                # With a chore to do, only collect what has arrived; else wait for a result.
+                finished, _ = wait(self._pending, timeout=0 if chore else None, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    self._done(self._pending.pop(future), future.result())
+                if chore is not None:
+                    chore()
+            for chore in chores:
+                chore()
+        except BrokenProcessPool as exc:
+            self.stop()
+            raise _died(exc) from None
+        except BaseException:
+            self.stop()
+            raise
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+        return self.results
+
+    def stop(self) -> None:
+        """End every worker this pool started; what they had not done is dropped."""
+        if self._executor is not None:
+            executor, self._executor = self._executor, None
+            _stop(executor)
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if error is not None:
+            self.stop()
 
 
 def run_all(
@@ -89,46 +190,14 @@ def run_all(
     workers: each is called once, between checks for arrived results (after the items
     when there are no workers).
     """
-    results: list[Any] = [None] * len(items)
-    chores = iter(meanwhile)
-
-    def done(index: int, result: R) -> None:
-        results[index] = result
-        if on_result is not None:
-            on_result(index, result)
-
-    remote = [i for i, item in enumerate(items) if _picklable(item)] if jobs > 1 and len(items) > 1 else []
-    chosen = set(remote)
-    local = [i for i in range(len(items)) if i not in chosen]
-    if len(remote) > 1:
-        executor = ProcessPoolExecutor(max_workers=min(jobs, len(remote)), mp_context=_context(), initializer=_quiet_worker)
-        try:
-            pending: dict[Future[R], int] = {executor.submit(fn, items[i]): i for i in remote}
-            for i in local:
-                done(i, fn(items[i]))
-            while pending:
-                chore = next(chores, None)
-                # With a chore to do, only collect what has arrived; else wait for a result.
-                finished, _ = wait(pending, timeout=0 if chore else None, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    done(pending.pop(future), future.result())
-                if chore is not None:
-                    chore()
-            for chore in chores:
-                chore()
-        except BrokenProcessPool as exc:
-            _stop(executor)
-            raise DeriveError(f"a worker process stopped unexpectedly (out of memory?): {exc}") from None
-        except BaseException:
-            _stop(executor)
-            raise
-        executor.shutdown(wait=True)
-    else:
-        for i in range(len(items)):
-            done(i, fn(items[i]))
-        for chore in chores:
-            chore()
-    return results
+    remote = [_picklable(item) for item in items] if jobs > 1 and len(items) > 1 else [False] * len(items)
+    count = sum(remote)
+    if count < 2:  # one item is done here: starting a worker for it would cost more
+        remote = [False] * len(items)
+    with Pool(fn, jobs, on_result, workers=min(jobs, max(count, 1))) as pool:
+        for item, far in zip(items, remote):
+            pool.submit(item, remote=far)
+        return pool.finish(meanwhile)
 
 
-__all__ = ["default_jobs", "forks", "run_all"]
+__all__ = ["Pool", "default_jobs", "forks", "run_all"]

@@ -13,14 +13,14 @@ import shutil
 import subprocess
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from derive.cache import Cache
 from derive.errors import RenderError, ToolMissingError, UsageError, VerificationFailed
 from derive.model import Figure, Problem, ProblemSet, Verdict
-from derive.parallel import forks, run_all
+from derive.parallel import Pool, forks
 from derive.registry import build_problem, get_set, resolve, sets
 from derive.render import FORMATS as TEXT_FORMATS
 from derive.render import render_problem, render_set, warm
@@ -114,12 +114,21 @@ def _task(task: tuple[str, object, float | None]) -> object:
         return RenderError(f"figure {figure.name} could not be drawn: {type(exc).__name__}: {exc}")  # type: ignore[union-attr]
 
 
-def _load(targets: list[str] | None) -> list[Problem]:
-    problems = []
+def _loading(targets: list[str] | None) -> Iterator[Problem]:
+    """The selected problems, each built when asked for."""
     for set_id, problem_id, parts in _selected(targets):
         problem = build_problem(set_id, problem_id)
-        problems.append(problem if parts is None else problem.only(list(parts)))
-    return problems
+        yield problem if parts is None else problem.only(list(parts))
+
+
+def _before_forking() -> None:
+    """Import here, once, what every worker would import on its first claim: the
+    checkers, and the units package SymPy's ``simplify`` imports on its first call
+    (a quarter of a second between them, in each worker)."""
+    from derive.verify import _load_checkers
+
+    _load_checkers()
+    import sympy.physics.units  # noqa: F401
 
 
 def verify_targets(
@@ -138,91 +147,148 @@ def verify_targets(
     ``progress`` receives a line as each problem is done, ``tick(done, total)`` a call
     as each claim is decided.
     """
-    problems, _ = _verify(_load(targets), progress, cache=cache, jobs=jobs, time_limit=time_limit, tick=tick)
+    problems, _, _ = _verify(_loading(targets), progress, cache=cache, jobs=jobs, time_limit=time_limit, tick=tick)
     return problems
 
 
 def _verify(
-    problems: list[Problem],
+    problems: Iterable[Problem],
     progress: Callable[[str], None] | None = None,
     *,
     cache: Cache | None = None,
     jobs: int = 1,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
     tick: Callable[[int, int], None] | None = None,
-    figures: Sequence[Figure] = (),
-    meanwhile: Iterable[Callable[[], object]] = (),
-) -> tuple[list[Problem], list[dict[str, bytes] | RenderError]]:
-    """Verify ``problems`` (see :func:`verify_targets`) and draw ``figures`` on the same
-    worker processes; ``meanwhile`` are chores for this process while the workers work.
-    Returns the verified problems and each figure's files (or the error that stopped it)."""
-    # One slot per claim: (problem, part, step index within the part).
-    slots = [(p, q, index - 1) for p, pr in enumerate(problems) for q, part in enumerate(pr.parts) for index, _ in part.claims()]
-    claims = [problems[p].parts[q].steps[k].claim for p, q, k in slots]
-    keys = [cache.key(c) if cache else None for c in claims]
-    verdicts: list[Verdict | None] = [cache.get(key) if cache else None for key in keys]
+    draw: bool = False,
+    chores_for: Callable[[Problem], list[Callable[[], object]]] | None = None,
+) -> tuple[list[Problem], list[Figure], list[dict[str, bytes] | RenderError]]:
+    """Verify ``problems`` (see :func:`verify_targets`), and draw their figures when
+    ``draw``; ``chores_for(problem)`` are chores for this process while the workers work.
+
+    Problems are verified as they are built: once there is enough to keep the workers
+    busy they start on it while the next problem is built. Returns the verified
+    problems, their figures, and each figure's files (or the error that stopped it).
+    """
+    loaded: list[Problem] = []
+    slots: list[tuple[int, int, int]] = []  # one per claim: (problem, part, step index within the part)
+    keys: list[str | None] = []
+    verdicts: list[Verdict | None] = []
     # Claims still to verify, grouped so that identical claims (same key) are verified once.
-    groups: dict[object, list[int]] = {}
-    for i, verdict in enumerate(verdicts):
-        if verdict is None:
-            groups.setdefault(keys[i] if keys[i] is not None else ("slot", i), []).append(i)
-    todo = list(groups.values())
-    left = Counter(p for p, _, _ in slots)
-    claims_of = Counter(left)
+    groups: dict[str, int] = {}
+    members: list[list[int]] = []
+    held: list[int] = []  # groups not yet handed to the pool
+    left: Counter[int] = Counter()
+    claims_of: Counter[int] = Counter()
+    figures: list[Figure] = []
+    drawn: list[dict[str, bytes] | RenderError] = []
+    chores: list[Callable[[], object]] = []
+    kinds: list[tuple[str, int]] = []  # per pool item: ("claim", group) or ("figure", number)
     decided = 0
+    loading = True
 
     def settle(indices: list[int]) -> None:
         nonlocal decided
         decided += len(indices)
-        if tick and slots:
+        if tick and slots and not loading:  # the total is known once every problem is built
             tick(decided, len(slots))
         for i in indices:
             p = slots[i][0]
             left[p] -= 1
             if left[p] == 0 and progress:
-                progress(f"verified {problems[p].target} ({claims_of[p]} claims)")
-
-    settle([i for i, v in enumerate(verdicts) if v is not None])
-    drawn: list[dict[str, bytes] | RenderError] = [RenderError("not drawn")] * len(figures)
+                progress(f"verified {loaded[p].target} ({claims_of[p]} claims)")
 
     def arrived(n: int, result: object) -> None:
-        if n >= len(todo):
-            drawn[n - len(todo)] = result  # type: ignore[assignment]
+        kind, k = kinds[n]
+        if kind == "figure":
+            drawn[k] = result  # type: ignore[assignment]
             return
         verdict: Verdict = result  # type: ignore[assignment]
-        for i in todo[n]:
+        for i in members[k]:
             verdicts[i] = verdict
         if cache:
-            cache.put(keys[todo[n][0]], verdict)
-        settle(todo[n])
+            cache.put(keys[members[k][0]], verdict)
+        settle(members[k])
 
-    tasks: list[tuple[str, object, float | None]] = [("claim", claims[group[0]], time_limit) for group in todo]
-    chores = list(meanwhile)
-    if jobs > 1 and not todo and len(figures) > 1 and forks():
-        # Nothing to verify: the workers draw the figures while this process does its
-        # chores. matplotlib is imported once, here, and shared with the forked workers.
-        figure_files.preload()
-        tasks += [("figure", _FigureRef(i), None) for i in range(len(figures))]
-    else:
-        # Verifying keeps the workers busy; this process, which would only wait for them,
-        # draws (one matplotlib start-up instead of one per worker).
-        def drawer(n: int) -> Callable[[], None]:
-            return lambda: arrived(len(todo) + n, _task(("figure", figures[n], None)))
+    def arrived_figure(n: int, result: object) -> None:
+        drawn[n] = result  # type: ignore[assignment]
 
-        chores += [drawer(n) for n in range(len(figures))]
-    _FIGURES[:] = figures
-    try:
-        run_all(_task, tasks, jobs, arrived, meanwhile=chores)
-    finally:
-        _FIGURES.clear()
-    steps = {(p, q): list(part.steps) for p, pr in enumerate(problems) for q, part in enumerate(pr.parts)}
+    def hand_over(remote: bool = True) -> None:
+        if held and remote and jobs > 1 and not pool.started and forks():
+            _before_forking()
+        for g in held:
+            kinds.append(("claim", g))
+            first = members[g][0]
+            p, q, k = slots[first]
+            pool.submit(("claim", loaded[p].parts[q].steps[k].claim, time_limit), remote=remote)
+        held.clear()
+
+    with Pool(_task, jobs, arrived) as pool:
+        for problem in problems:
+            p = len(loaded)
+            loaded.append(problem)
+            known = []
+            for q, part in enumerate(problem.parts):
+                for index, step in part.claims():
+                    i = len(slots)
+                    slots.append((p, q, index - 1))
+                    left[p] += 1
+                    claims_of[p] += 1
+                    key = cache.key(step.claim) if cache else None
+                    keys.append(key)
+                    verdicts.append(cache.get(key) if cache else None)
+                    if verdicts[i] is not None:
+                        known.append(i)
+                    elif key is not None and key in groups:
+                        members[groups[key]].append(i)
+                    else:
+                        if key is not None:
+                            groups[key] = len(members)
+                        held.append(len(members))
+                        members.append([i])
+            settle(known)
+            if draw:
+                figures += figures_of(problem)
+            if chores_for is not None:
+                chores += chores_for(problem)
+            if pool.started or (jobs > 1 and len(held) >= jobs):
+                hand_over()  # the workers verify these while the next problem is built
+        loading = False
+        if tick and slots:
+            tick(decided, len(slots))
+        drawn[:] = [RenderError("not drawn")] * len(figures)
+        if not pool.started and jobs > 1 and len(held) < jobs and len(figures) > 1 and forks():
+            # Too little to verify to keep the workers busy (verdicts cached): the workers
+            # draw the figures while this process does its chores. matplotlib is imported
+            # once, here, and shared with the forked workers.
+            figure_files.preload()
+            _FIGURES[:] = figures
+            hand_over()
+            for n in range(len(figures)):
+                kinds.append(("figure", n))
+                pool.submit(("figure", _FigureRef(n), None))
+        else:
+            # Verifying keeps the workers busy; this process, which would only wait for them,
+            # draws (one matplotlib start-up instead of one per worker). A single claim
+            # left is verified here too: starting a worker for it would cost more.
+            hand_over(remote=pool.started or len(held) > 1)
+
+            def drawer(n: int) -> Callable[[], None]:
+                return lambda: arrived_figure(n, _task(("figure", figures[n], None)))
+
+            chores += [drawer(n) for n in range(len(figures))]
+        try:
+            pool.finish(chores)
+        finally:
+            _FIGURES.clear()
+
+    steps = {(p, q): list(part.steps) for p, pr in enumerate(loaded) for q, part in enumerate(pr.parts)}
     for (p, q, k), verdict in zip(slots, verdicts):
         steps[p, q][k] = replace(steps[p, q][k], verdict=verdict)
     verified = [
         replace(pr, parts=tuple(replace(part, steps=tuple(steps[p, q])) for q, part in enumerate(pr.parts)))
-        for p, pr in enumerate(problems)
+        for p, pr in enumerate(loaded)
     ]
-    return verified, drawn
+    return verified, figures, drawn
 
 
 def build(
@@ -253,16 +319,19 @@ def build(
         restored = cache.restore(documents, out)
         if restored is not None:
             return BuildReport(written=restored, from_cache=True)
-    problems = _load(targets)
-    whole = {(p.set_id, p.id) for p in problems if len(p.parts) == len(build_problem(p.set_id, p.id).parts)}
-    figures = [f for p in problems for f in figures_of(p)]
-    files_of = [_figure_files(p) for p in problems]
     # While the claims are verified, print every formula (LaTeX and Unicode): it does not
     # depend on the verdicts, and rendering after verification finds it done.
-    chores = [lambda p=p, files=files: warm(p, files) for p, files in zip(problems, files_of)]
-    problems, drawn = _verify(
-        problems, progress, cache=cache, jobs=jobs, time_limit=time_limit, tick=tick, figures=figures, meanwhile=chores
+    ahead = [f for f in fmts if f != "pdf"] + (["tex"] if "pdf" in fmts and "tex" not in fmts else [])
+
+    def chores_for(problem: Problem) -> list[Callable[[], object]]:
+        return [lambda: warm(problem, _figure_files(problem), ahead)]
+
+    problems, _, drawn = _verify(
+        _loading(targets), progress, cache=cache, jobs=jobs, time_limit=time_limit, tick=tick, draw=True,
+        chores_for=chores_for,
     )
+    whole = {(p.set_id, p.id) for p in problems if len(p.parts) == len(build_problem(p.set_id, p.id).parts)}
+    files_of = [_figure_files(p) for p in problems]
     bad = failures(problems)
     if bad:
         raise VerificationFailed(bad)

@@ -44,6 +44,7 @@ _RELATIONS = {
 _CHAIN_INLINE_LIMIT = 90
 
 _TEXT_SAFE = re.compile(r"[^A-Za-z0-9 ,.;:!?'()\-/+=<>]")
+_SPLIT_NAMES: dict[tuple[str, object], tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
 
 
 class DerivePrinter(LatexPrinter):
@@ -51,6 +52,19 @@ class DerivePrinter(LatexPrinter):
 
     printmethod = "_derive_latex"
     _default_settings = {**LatexPrinter._default_settings, "symbol_names": {}}
+
+    def _split_super_sub(self, name: str) -> tuple[str, list[str], list[str]]:
+        # A symbol's name split into base, superscripts and subscripts and translated
+        # (Greek letters, accents): the same every time, and asked for at every symbol
+        # of every formula, so kept once per process.
+        key = (name, self._settings.get("disable_split_super_sub"))
+        found = _SPLIT_NAMES.get(key)
+        if found is None:
+            base, supers, subs = super()._split_super_sub(name)
+            if len(_SPLIT_NAMES) >= 4096:
+                _SPLIT_NAMES.clear()
+            found = _SPLIT_NAMES[key] = (base, tuple(supers), tuple(subs))
+        return found[0], list(found[1]), list(found[2])
 
     # -- display objects -------------------------------------------------------
     def _print_Equation(self, expr: Basic) -> str:

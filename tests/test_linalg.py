@@ -300,7 +300,8 @@ def test_invertible_lemma(matrix, given, yes):
         (Minimizer(SqNorm(X * w - y), w, (X.T * X).I * X.T * (-y), TALL), Status.REFUTED),
         (Minimizer(SqNorm(X * w + y), w, LS, TALL), Status.REFUTED),  # sign of y flipped in the objective
         (Minimizer(-SqNorm(X * w - y), w, LS, TALL), Status.REFUTED),  # a maximizer, not a minimizer
-        (Minimizer(SqNorm(X * w - y), w, LS, Given((Tall(X),))), Status.UNDECIDED),  # rank not stated
+        # rank not stated: a tall X of lower rank (found by the verifier) is a counterexample
+        (Minimizer(SqNorm(X * w - y), w, LS, Given((Tall(X),))), Status.REFUTED),
         (MinNormSolution(X, y, w, MN, WIDE), Status.PROVED),
         (MinNormSolution(X, y, w, V * Sd * U.T * y, SVD_W + WIDE), Status.PROVED),
         (MinNormSolution(X, y, w, MN + (Identity(n) - X.T * (X * X.T).I * X) * z, WIDE), Status.REFUTED),
@@ -312,7 +313,7 @@ def test_invertible_lemma(matrix, given, yes):
         (UniqueSolution(2 * w.T + lam.T * X, ZeroMatrix(1, n), w, X.T * lam / 2, WIDE), Status.REFUTED),
         (UniqueSolution(-X * X.T * lam / 2, y, lam, -2 * (X * X.T).I * y, WIDE), Status.PROVED),
         (UniqueSolution(-X * X.T * lam / 2, y, lam, 2 * (X * X.T).I * y, WIDE), Status.REFUTED),
-        (UniqueSolution(X.T * X * w, X.T * y, w, LS, Given((Tall(X),))), Status.UNDECIDED),  # uniqueness unshown
+        (UniqueSolution(X.T * X * w, X.T * y, w, LS, Given((Tall(X),))), Status.REFUTED),  # XᵀX singular for a rank-deficient X
         (Invertible(S.T * S, SVD_T), Status.PROVED),
         (Invertible(S * S.T, SVD_T), Status.REFUTED),
         (Invertible(S * S.T, SVD_W), Status.PROVED),
@@ -323,7 +324,7 @@ def test_invertible_lemma(matrix, given, yes):
         (Singular(ImmutableMatrix([[1, 1], [0, 1]])), Status.REFUTED),
         (PositiveDefinite(2 * X.T * X, TALL), Status.PROVED),
         (PositiveDefinite(X * X.T, TALL), Status.REFUTED),
-        (PositiveDefinite(X.T * X, Given((Tall(X),))), Status.UNDECIDED),
+        (PositiveDefinite(X.T * X, Given((Tall(X),))), Status.REFUTED),  # rank not stated: singular for some tall X
         (Dimensions((Element(S.T * S, RealSpace(n, n)), Element(Sd, RealSpace(n, m)))), Status.PROVED),
         (Dimensions((Element(S * S.T, RealSpace(n, n)),)), Status.REFUTED),
     ],

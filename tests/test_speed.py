@@ -5,22 +5,26 @@ shared between formats, and chores done while workers verify."""
 from __future__ import annotations
 
 import operator
+import os
+import re
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sympy import Symbol
+from sympy import Integer, Symbol
 
 import derive.pipeline
 from derive.cache import Cache
-from derive.claims import Equal
-from derive.errors import RenderError, VerificationFailed
-from derive.model import Figure, Kind, Part, Problem, ProblemSet, Step, text
+from derive.claims import Claim, Equal
+from derive.errors import DeriveError, RenderError, VerificationFailed
+from derive.model import Figure, Kind, Part, Problem, ProblemSet, Status, Step, Verdict, text
 from derive.parallel import run_all
 from derive.pipeline import build
 from derive.render import escape_tex, render_problem, render_set
 from derive.render.figures import draw
 from derive.render.view import problem_view
-from derive.verify import verify_problem
+from derive.verify import checks, verify_problem
 
 t = Symbol("t")
 TRUE = Equal((t + 1) ** 2, t**2 + 2 * t + 1)
@@ -189,3 +193,157 @@ def test_a_figure_is_drawn_alike_after_others_and_alone():
     )
     alone = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
     assert alone == [hashlib.sha256(after_others[fmt]).hexdigest() for fmt in ("svg", "pdf")]
+
+
+@pytest.mark.parametrize(
+    "name, split, expected",
+    [
+        ("alpha_1", True, r"\alpha_{1}"),
+        ("alpha_1", False, r"alpha\_1"),  # the same name under the other setting: not the memo's entry
+        ("x^2_i", True, r"x^{2}_{i}"),
+        ("lambdahat", True, r"\hat{\lambda}"),
+    ],
+)
+def test_symbol_names_print_the_same_every_time(name, split, expected):
+    from derive.printing import DerivePrinter
+
+    printer = DerivePrinter({"disable_split_super_sub": not split})
+    assert [printer.doprint(Symbol(name)) for _ in range(2)] == [expected, expected]
+
+
+def test_documents_rendered_after_warming_are_the_ones_rendered_cold():
+    """Formulas printed, prose escaped and templates compiled ahead (while claims are
+    verified) give the documents a process that did none of it renders."""
+    import json
+    import subprocess
+    import sys
+
+    from derive.render import warm
+
+    script = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]); from test_speed import FIGURES, FILES, _problem; "
+        "from derive.render import render_problem; from derive.verify import verify_problem; "
+        "p = verify_problem(_problem(*FIGURES)); "
+        "print(json.dumps({f: render_problem(p, f, FILES) for f in ('md', 'tex', 'json', 'txt')}))"
+    )
+    tests = str(Path(__file__).resolve().parent)
+    cold = json.loads(subprocess.run([sys.executable, "-c", script, tests], capture_output=True, text=True, check=True).stdout)
+    problem = _problem(*FIGURES)
+    warm(problem, FILES, ("tex", "txt"))
+    verified = verify_problem(problem)
+    warmed = {f: render_problem(verified, f, FILES) for f in ("md", "tex", "json", "txt")}
+    untimed = [re.sub(r'"seconds": [0-9.e-]+', "", docs.pop("json")) for docs in (warmed, cold)]
+    assert warmed == cold and untimed[0] == untimed[1]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_figures_are_drawn_alike_when_one_claim_is_left_to_verify(problem_with, tmp_path, jobs):
+    """One claim to verify on two processes: the workers verify it and draw."""
+    cache = Cache(tmp_path / "cache", documents=False)
+    problem_with(_problem(*FIGURES))
+    build(["cs182-hw0/q2"], "md,tex", tmp_path / "first", cache=cache, jobs=1)
+    edited = Equal((t + 2) ** 2, t**2 + 4 * t + 4)  # a new claim: verified, not from the cache
+    problem_with(_problem(*FIGURES, claim=edited))
+    report = build(["cs182-hw0/q2"], "md,tex", tmp_path / "edited", cache=Cache(cache.directory, documents=False), jobs=jobs)
+    assert all(s.verdict.status.ok for part in report.problems[0].parts for _, s in part.claims())
+    for figure in FIGURES:
+        for fmt, data in draw(figure).items():
+            assert (tmp_path / "edited" / "cs182-hw0" / "figures" / f"{figure.name}.{fmt}").read_bytes() == data
+
+
+# -- verification starts while later problems are built ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Marks(Claim):
+    """A claim whose checker leaves a file behind (registered here: forked workers inherit it)."""
+
+    path: str
+
+    def display(self):  # pragma: no cover - never rendered
+        return Integer(0)
+
+
+@checks(Marks)
+def _marks(claim: Marks) -> Verdict:
+    Path(claim.path).write_text("checked")
+    return Verdict(Status.PROVED, "marked", "", 0.0)
+
+
+def _claims_problem(*claims, problem_id: str) -> Problem:
+    steps = tuple(Step(Kind.STEP, f"claim {k}", claim=c) for k, c in enumerate(claims)) + (Step(Kind.ANSWER, "Answer"),)
+    return Problem("cs182-hw0", problem_id, "Marks", (), (Part("a", (), steps),))
+
+
+def test_workers_verify_a_problem_while_the_next_is_built(monkeypatch, tmp_path):
+    marks = [tmp_path / f"mark-{k}" for k in range(3)]
+    seen = []
+
+    def build_problem(set_id: str, problem_id: str) -> Problem:
+        if problem_id == "q2":
+            return _claims_problem(*(Marks(str(m)) for m in marks), problem_id=problem_id)
+        # Building this one waits for the workers to have verified the first problem's
+        # claims (a minute at most, so that a build that does not overlap cannot hang).
+        deadline = time.monotonic() + 60
+        while not all(m.exists() for m in marks) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        seen.append(all(m.exists() for m in marks))
+        return _claims_problem(TRUE, problem_id=problem_id)
+
+    monkeypatch.setattr(derive.pipeline, "build_problem", build_problem)
+    first, second = derive.pipeline.verify_targets(["cs182-hw0/q2", "cs182-hw0/q3"], jobs=2)
+    assert seen == [True]
+    assert [s.verdict.method for _, s in first.parts[0].claims()] == ["marked"] * 3
+    assert [s.verdict.status for _, s in second.parts[0].claims()] == [Status.PROVED]
+
+
+def test_an_interrupt_while_a_problem_is_built_stops_the_workers(monkeypatch, tmp_path):
+    import multiprocessing
+
+    marks = [tmp_path / f"mark-{k}" for k in range(3)]
+
+    def build_problem(set_id: str, problem_id: str) -> Problem:
+        if problem_id == "q2":
+            return _claims_problem(*(Marks(str(m)) for m in marks), problem_id=problem_id)
+        raise KeyboardInterrupt  # Ctrl-C while the workers verify the first problem
+
+    monkeypatch.setattr(derive.pipeline, "build_problem", build_problem)
+    with pytest.raises(KeyboardInterrupt):
+        derive.pipeline.verify_targets(["cs182-hw0/q2", "cs182-hw0/q3"], jobs=2)
+    assert multiprocessing.active_children() == []
+
+
+@dataclass(frozen=True)
+class Dies(Claim):
+    """A claim whose checker's process dies (as if killed for using too much memory)."""
+
+    path: str
+
+    def display(self):  # pragma: no cover - never rendered
+        return Integer(0)
+
+
+@checks(Dies)
+def _dies(claim: Dies) -> Verdict:
+    Path(claim.path).write_text("dying")
+    os._exit(9)
+
+
+def test_a_worker_dying_while_a_problem_is_built_is_one_message(monkeypatch, tmp_path):
+    import multiprocessing
+
+    mark = tmp_path / "died"
+
+    def build_problem(set_id: str, problem_id: str) -> Problem:
+        if problem_id == "q2":
+            return _claims_problem(Dies(str(mark)), Marks(str(tmp_path / "a")), Marks(str(tmp_path / "b")), problem_id=problem_id)
+        deadline = time.monotonic() + 60
+        while not mark.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)  # let the pool notice; either way the build must end with one message
+        return _claims_problem(Marks(str(tmp_path / "c")), Marks(str(tmp_path / "d")), problem_id=problem_id)
+
+    monkeypatch.setattr(derive.pipeline, "build_problem", build_problem)
+    with pytest.raises(DeriveError, match="worker process stopped unexpectedly"):
+        derive.pipeline.verify_targets(["cs182-hw0/q2", "cs182-hw0/q3"], jobs=2)
+    assert multiprocessing.active_children() == []

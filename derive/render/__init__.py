@@ -15,16 +15,17 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 from markupsafe import Markup
-from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 from derive.errors import RenderError
 from derive.model import Problem, ProblemSet, Status, Summary
 from derive.render.unicode import math_to_unicode
 from derive.render.view import ProblemView, Segment, problem_view
+
+if TYPE_CHECKING:
+    import jinja2
 
 FORMATS = ("md", "tex", "json", "txt")
 SCHEMA = "derive/solution@1"
@@ -53,7 +54,7 @@ def _unknown_char(char: str) -> str:
     plain = unicodedata.normalize("NFKC", char)
     if plain == char:
         return char
-    inner = _TEX_ENCODER.unicode_to_latex(plain)
+    inner = _encoder().unicode_to_latex(plain)
     kind = unicodedata.decomposition(char).split(" ")[0]
     if kind == "<super>":
         return rf"\textsuperscript{{{inner}}}"
@@ -62,9 +63,17 @@ def _unknown_char(char: str) -> str:
     return inner
 
 
-_TEX_ENCODER = UnicodeToLatexEncoder(
-    unknown_char_policy=_unknown_char, unknown_char_warning=False, replacement_latex_protection="braces-after-macro"
-)
+@lru_cache(maxsize=1)
+def _encoder() -> Any:
+    # pylatexenc (like jinja2) is imported when first needed: commands that render
+    # nothing start faster, and a build imports it while its claims are verified.
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+    return UnicodeToLatexEncoder(
+        unknown_char_policy=_unknown_char, unknown_char_warning=False, replacement_latex_protection="braces-after-macro"
+    )
+
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]>#|$])")
 
 
@@ -88,16 +97,16 @@ def _escape_tex(value: str) -> str:
     source = unicodedata.normalize("NFC", value)
     out, last = [], 0
     for match in _COMBINED.finditer(source):
-        out.append(_TEX_ENCODER.unicode_to_latex(source[last : match.start()]))
+        out.append(_encoder().unicode_to_latex(source[last : match.start()]))
         if match.group(3) is not None:
-            out.append(f"\\ensuremath{{\\sqrt{{{_TEX_ENCODER.unicode_to_latex(match.group(3))}}}}}")
+            out.append(f"\\ensuremath{{\\sqrt{{{_encoder().unicode_to_latex(match.group(3))}}}}}")
         else:
             accent = _TEXT_ACCENTS.get(match.group(2))
             if accent is None:
                 raise RenderError(f"no LaTeX accent for U+{ord(match.group(2)):04X} in {source!r}")
-            out.append(f"\\{accent}{{{_TEX_ENCODER.unicode_to_latex(match.group(1))}}}")
+            out.append(f"\\{accent}{{{_encoder().unicode_to_latex(match.group(1))}}}")
         last = match.end()
-    out.append(_TEX_ENCODER.unicode_to_latex(source[last:]))
+    out.append(_encoder().unicode_to_latex(source[last:]))
     # Script capitals (a Gaussian's N) as \mathcal: \mathscr needs fonts that Debian's
     # texlive-latex-* packages do not bring.
     return "".join(out).replace("\\mathscr{", "\\mathcal{")
@@ -144,6 +153,8 @@ def _mark_word(status: Status) -> str:
 @lru_cache(maxsize=None)
 def environment(fmt: str) -> jinja2.Environment:
     """The Jinja environment of one output format."""
+    import jinja2
+
     loader = jinja2.FileSystemLoader(str(template_dir()))
     common = dict(loader=loader, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     if fmt == "tex":
@@ -171,16 +182,32 @@ def environment(fmt: str) -> jinja2.Environment:
         env.filters["md_escape"] = escape_md
     env.filters["mark"] = _mark
     env.filters["mark_word"] = _mark_word
-    env.filters["wrap"] = lambda s, width=88, indent="": textwrap.fill(
-        s, width=width, initial_indent=indent, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
-    )
+    env.filters["wrap"] = _wrap
     env.filters["indent_lines"] = lambda s, n=4: "\n".join(" " * n + line for line in s.splitlines())
     env.globals["marks"] = MARKS
     env.globals["Status"] = Status
     return env
 
 
+@lru_cache(maxsize=8192)
+def _wrap(text: str, width: int = 88, indent: str = "") -> str:
+    # Memoized: a set's text document wraps every problem's paragraphs again.
+    return textwrap.fill(
+        text, width=width, initial_indent=indent, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+    )
+
+
+@lru_cache(maxsize=None)
+def _compile_templates(fmt: str) -> None:
+    """Compile every template of one format (Jinja keeps them compiled)."""
+    env = environment(fmt)
+    for path in sorted(template_dir().glob(f"*.{fmt}.j2")):
+        env.get_template(path.name)
+
+
 def _render(fmt: str, template: str, **context: Any) -> str:
+    import jinja2
+
     try:
         return environment(fmt).get_template(template).render(**context)
     except jinja2.TemplateError as exc:
@@ -229,21 +256,35 @@ def render_set(
     return _render(fmt, f"set.{fmt}.j2", set=problem_set, problems=views, summary=summary)
 
 
-def warm(problem: Problem, figure_files: Mapping[str, Mapping[str, str]] | None = None) -> None:
-    """Print every formula of ``problem`` in LaTeX and Unicode ahead of rendering.
+def warm(
+    problem: Problem, figure_files: Mapping[str, Mapping[str, str]] | None = None, formats: Sequence[str] = FORMATS
+) -> None:
+    """Do ahead of rendering ``problem`` in ``formats`` what does not depend on its
+    verdicts: print every formula in LaTeX (and in Unicode for text), escape its prose
+    for LaTeX, compile the templates.
 
-    Neither depends on the verdicts, and both are memoized, so a build does this while
-    its claims are verified and renders quickly once they are."""
+    All of it is memoized, so a build does this while its claims are verified and
+    renders quickly once they are."""
     view = problem_view(problem, figure_files)
-    formulas = [s.value for s in _segments_of(view) if s.kind == "math"]
-    for part in view.parts:
-        formulas.append(part.answer_latex)
-        for step in part.steps:
-            formulas.extend(step.displays)
-            if step.claim:
-                formulas.append(step.claim)
-    for formula in formulas:
-        math_to_unicode(formula)
+    for fmt in formats:
+        if fmt in ("md", "tex", "txt"):
+            _compile_templates(fmt)
+    segs = _segments_of(view)
+    if "tex" in formats:
+        prose = [s.value for s in segs if s.kind == "text"] + [view.title, view.set_title]
+        prose += [step.title for part in view.parts for step in part.steps]
+        for text in prose:
+            escape_tex(text)
+    if "txt" in formats:
+        formulas = [s.value for s in segs if s.kind == "math"]
+        for part in view.parts:
+            formulas.append(part.answer_latex)
+            for step in part.steps:
+                formulas.extend(step.displays)
+                if step.claim:
+                    formulas.append(step.claim)
+        for formula in formulas:
+            math_to_unicode(formula)
 
 
 def _segments_of(view: ProblemView) -> list[Segment]:

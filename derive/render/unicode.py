@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
-from pylatexenc.macrospec import MacroSpec
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pylatexenc.latex2text import LatexNodes2Text
 
 _SYMBOLS = {
     "iff": " ⟺ ",
@@ -92,6 +94,9 @@ def _frac(node, l2tobj) -> str:
 
 @lru_cache(maxsize=1)
 def _converter() -> LatexNodes2Text:
+    # pylatexenc is imported when first needed (see derive.render._encoder).
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
     db = get_default_latex_context_db()
     db.add_context_category(
         "derive",
@@ -132,4 +137,4 @@ def math_to_unicode(latex: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-__all__ = ["math_to_unicode", "MacroSpec"]
+__all__ = ["math_to_unicode"]

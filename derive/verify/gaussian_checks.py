@@ -19,6 +19,7 @@ import random
 import re
 
 from sympy import (
+    E,
     Add,
     Basic,
     Mul,
@@ -30,13 +31,14 @@ from sympy import (
     expand,
     expand_log,
     log,
+    pi,
     simplify,
     sstr,
 )
 from sympy.matrices.expressions import MatrixSymbol
 
 from derive.claims import InRange
-from derive.gaussian import DensityEqual, LogOf, Maximizer, NormalPdf
+from derive.gaussian import DensityEqual, LogOf, Maximizer, NormalPdf, density_shape_error
 from derive.linalg import Minimizer
 from derive.model import Status, Verdict
 from derive.ops import SqNorm
@@ -78,6 +80,62 @@ def positive(expr: Basic) -> bool:
     if isinstance(expr, Product):
         return positive(expr.function)
     return False
+
+
+def surely_real(expr: Basic) -> bool:
+    """Whether ``expr`` is real by its structure: numbers, real scalar symbols (as in
+    :func:`_real`), squared norms, sums and products of real terms, integer powers of real
+    bases and real powers of positive ones, exponentials of real and logarithms of
+    positive arguments. False when in doubt (an imaginary unit, an unknown function)."""
+    if isinstance(expr, MatrixSymbol):
+        return False
+    if expr.is_Number or expr in (pi, E):
+        return bool(expr.is_real)
+    if isinstance(expr, Symbol):
+        return expr.is_real is not False
+    if isinstance(expr, SqNorm):
+        return True
+    if isinstance(expr, (Add, Mul)):
+        return all(surely_real(a) for a in expr.args)
+    if isinstance(expr, Pow):
+        if not surely_real(expr.exp):
+            return False
+        return surely_real(expr.base) and bool(expr.exp.is_integer) or positive(expr.base)
+    if isinstance(expr, exp):
+        return surely_real(expr.args[0])
+    if isinstance(expr, log):
+        return positive(_unfold(expr.args[0]))
+    return False
+
+
+def negative(expr: Basic) -> bool:
+    """Whether ``expr`` is −1 times a product shown positive by :func:`positive`."""
+    if isinstance(expr, Mul):
+        numbers = [a for a in expr.args if a.is_number]
+        rest = [a for a in expr.args if not a.is_number]
+        sign = Mul(*numbers)
+        return bool(sign.is_negative) and all(positive(a) for a in rest)
+    return False
+
+
+def _shape_error(*exprs: Basic) -> str | None:
+    """A density in the formulas that its shapes leave undefined (x a row, a mean of
+    another shape), described; or None."""
+    for expr in exprs:
+        for pdf in expr.atoms(NormalPdf):
+            wrong = density_shape_error(pdf)
+            if wrong is not None:
+                return wrong
+    return None
+
+
+def _signs_differ(sides: tuple[Basic, ...]) -> str | None:
+    """Why one side is positive and the other negative, so the two are not equal; or None."""
+    unfolded = [_unfold(side) for side in sides]
+    for a, b, side_a, side_b in ((unfolded[0], unfolded[1], sides[0], sides[1]), (unfolded[1], unfolded[0], sides[1], sides[0])):
+        if positive(a) and negative(b):
+            return f"{_one_line(side_a)} is positive and {_one_line(side_b)} is negative"
+    return None
 
 
 def _log(expr: Basic) -> Basic:
@@ -166,6 +224,12 @@ def _decide_logs(lhs_log: Basic, rhs_log: Basic, claim) -> Verdict:
 @checks(DensityEqual)
 def check_density_equal(claim: DensityEqual) -> Verdict:
     """lhs = rhs for positive expressions: equal logarithms."""
+    wrong = _shape_error(claim.lhs, claim.rhs)
+    if wrong is not None:
+        return Verdict(Status.REFUTED, "shapes", wrong)
+    differ = _signs_differ((claim.lhs, claim.rhs))
+    if differ is not None:
+        return Verdict(Status.REFUTED, "signs", differ)
     for side in (claim.lhs, claim.rhs):
         if not positive(_unfold(side)):
             return Verdict(Status.UNDECIDED, "positivity", f"{_one_line(side)} is not shown positive")
@@ -175,6 +239,13 @@ def check_density_equal(claim: DensityEqual) -> Verdict:
 @checks(LogOf)
 def check_log_of(claim: LogOf) -> Verdict:
     """log(expr) = value."""
+    wrong = _shape_error(claim.expr, claim.value)
+    if wrong is not None:
+        return Verdict(Status.REFUTED, "shapes", wrong)
+    if negative(_unfold(claim.expr)) and surely_real(claim.value):
+        # The value is a real number (real symbols, logarithms of positive arguments);
+        # the logarithm of a negative number is not.
+        return Verdict(Status.REFUTED, "signs", f"{_one_line(claim.expr)} is negative: its logarithm is not real, the value is")
     if not positive(_unfold(claim.expr)):
         return Verdict(Status.UNDECIDED, "positivity", f"{_one_line(claim.expr)} is not shown positive")
     return _decide_logs(_log(claim.expr), expand(claim.value), claim)
@@ -197,4 +268,4 @@ def check_maximizer(claim: Maximizer) -> Verdict:
     )
 
 
-__all__ = ["check_density_equal", "check_log_of", "check_maximizer", "positive"]
+__all__ = ["check_density_equal", "check_log_of", "check_maximizer", "negative", "positive", "surely_real"]

@@ -36,6 +36,7 @@ from sympy import (
     oo,
     simplify,
     sstr,
+    sympify,
     together,
 )
 from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
@@ -64,6 +65,11 @@ def rational_limit(expr: Basic, var: Symbol, point: Basic) -> Basic | None:
     lowest-order terms in (var − p). None when the expression is not rational in
     ``var`` or a deciding coefficient is not known to be nonzero.
     """
+    if point == -oo:  # lim_{v → −∞} f(v) = lim_{t → ∞} f(−t), for a v of either sign
+        if var.is_nonnegative:
+            return None
+        t = Dummy("t", positive=True)
+        return rational_limit(expr.xreplace({var: -t}), t, oo)
     f = cancel(together(expr))
     num, den = fraction(f)
     s = Dummy("s", positive=True)
@@ -107,9 +113,28 @@ def _agree(a: Basic, b: Basic) -> bool:
     return simplify(a - b) == 0
 
 
+def outside_domain(var: Symbol, point: Basic) -> str | None:
+    """Why ``var`` cannot approach ``point`` (from the right, at a finite point) within the
+    values its assumptions allow; None when it can (or when nothing is assumed)."""
+    point = sympify(point)
+    if point == -oo and var.is_nonnegative:
+        return f"{var} is {'positive' if var.is_positive else 'non-negative'}: it cannot tend to -oo"
+    if point == oo and var.is_nonpositive:
+        return f"{var} is {'negative' if var.is_negative else 'non-positive'}: it cannot tend to oo"
+    if point.is_number and point.is_finite and point.is_real:
+        if var.is_nonnegative and point.is_negative:
+            return f"{var} is non-negative: it cannot approach {point}"
+        if var.is_nonpositive and point.is_nonnegative:
+            return f"{var} is non-positive: it cannot approach {point} from the right"
+    return None
+
+
 @checks(LimitIs)
 def check_limit_is(claim: LimitIs) -> Verdict:
     """lim f = L, computed by SymPy's limit and by leading terms (rational functions)."""
+    outside = outside_domain(claim.var, claim.point)
+    if outside is not None:
+        return Verdict(Status.REFUTED, "domain of the variable", f"the limit is not defined: {outside}")
     direction = "+" if claim.point not in (oo, -oo) else "-"
     computed = limit(claim.expr, claim.var, claim.point, direction) if claim.point is not oo else limit(
         claim.expr, claim.var, oo
@@ -183,6 +208,9 @@ def _invertible_at(matrix: Basic, given: Given) -> str | None:
     why = invertible(matrix, given)
     if why is not None:
         return why
+    negated = invertible((-matrix).doit(), given)
+    if negated is not None:  # −(λI + XᵀX): a nonzero multiple of an invertible matrix
+        return f"-1 ≠ 0 times an invertible matrix ({negated})"
     for fact in given.of_type(Diagonal):
         sigma = Symbol("sigma", positive=True)
         try:
@@ -343,11 +371,44 @@ def _explicit(value: Basic) -> Basic:
     return Matrix([[value]])
 
 
+def singular_inverse(expr: Basic, var: Symbol | None = None) -> str | None:
+    """An explicit matrix inverted in ``expr`` whose determinant is 0 for every value of
+    ``var`` (the expression is then defined nowhere), described; or None.
+
+    Free of matrix symbols only; usable by any checker whose SymPy evaluation of such an
+    expression raises ``NonInvertibleMatrixError``."""
+    from sympy import preorder_traversal
+
+    for node in preorder_traversal(expr):
+        if isinstance(node, Inverse):
+            inner = node.arg
+        elif isinstance(node, MatPow) and node.exp.is_negative:
+            inner = node.base
+        else:
+            continue
+        if inner.atoms(MatrixSymbol):
+            continue
+        try:
+            explicit = Matrix(_explicit(inner.doit()))
+        except Exception:  # noqa: BLE001 - an inner inverse that fails is found on its own
+            continue
+        if explicit.is_square and cancel(explicit.det(method="berkowitz")) == 0:
+            every = f" for every {var}" if var is not None and var in explicit.free_symbols else ""
+            return f"{_one_line(explicit.tolist())} is singular{every}, so its inverse does not exist"
+    return None
+
+
 @checks(MatrixLimit)
 def check_matrix_limit(claim: MatrixLimit) -> Verdict:
     """lim M(t) = L: continuity in general; exact entrywise limits on an instance."""
+    outside = outside_domain(claim.var, claim.point)
+    if outside is not None:
+        return Verdict(Status.REFUTED, "domain of the variable", f"the limit is not defined: {outside}")
     if not claim.expr.atoms(MatrixSymbol):
         # Explicit matrices: every entry is a rational function of the variable.
+        singular = singular_inverse(claim.expr, claim.var)
+        if singular is not None:
+            return Verdict(Status.REFUTED, "exact arithmetic: an inverse that does not exist", singular)
         value = Matrix(_explicit(claim.expr.doit() if not isinstance(claim.expr, MatrixBase) else claim.expr))
         limits = _entry_limits(value, claim.var, claim.point)
         if limits is None:
@@ -390,4 +451,4 @@ def check_matrix_limit(claim: MatrixLimit) -> Verdict:
     )
 
 
-__all__ = ["check_limit_is", "check_matrix_limit", "continuous_value", "rational_limit", "rescale_inverses"]
+__all__ = ["outside_domain", "singular_inverse", "check_limit_is", "check_matrix_limit", "continuous_value", "rational_limit", "rescale_inverses"]

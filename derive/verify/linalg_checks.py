@@ -13,19 +13,36 @@
   equation is affine in the unknown with an invertible coefficient.
 * :class:`~derive.linalg.Invertible` / :class:`~derive.linalg.Singular` — a structural
   reason (general) and exact determinants on concrete shapes.
+
+A claim without a structural reason is not left at that when it is false: exact
+rational points of concrete instances that satisfy every fact of the claim
+(:func:`valid_points`) are searched for a counterexample — a leading principal minor
+that is not positive (:func:`not_positive_definite`), or a zero of the determinant
+(:func:`singular_point`, which solves det = 0 for one unknown with the others fixed).
+A point is only used when every fact is one whose conditions on values are known here
+(rank facts are checked at the point); otherwise the claim stays undecided.
 """
 
 from __future__ import annotations
 
+import random
 import re
+from collections.abc import Iterator
 
-from sympy import Basic, BlockMatrix, MatMul, ZeroMatrix, cancel, sstr, together
+from sympy import Basic, BlockMatrix, Matrix, MatMul, Poly, PolynomialError, S, ZeroMatrix, cancel, fraction, sstr, together
 from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
 
-from derive.claims import Given
+from derive.claims import Given, InRange, Shapes, Symmetric
 from derive.linalg import (
+    SVD,
     Dimensions,
+    FullColumnRank,
+    FullRowRank,
     Invertible,
+    OneByOne,
+    Orthogonal,
+    Tall,
+    Wide,
     PositiveDefinite,
     Minimizer,
     MinNormSolution,
@@ -45,7 +62,7 @@ from derive.model import Status, Verdict
 from derive.ops import Jacobian
 from derive.verify import checks, weakest
 from derive.verify.equality import decide_equal
-from derive.verify.instances import as_matrix, instantiate, shape_choices, size_symbols
+from derive.verify.instances import as_matrix, instantiate, sample_value, shape_choices, size_symbols
 
 
 def _one_line(expr: Basic) -> str:
@@ -68,6 +85,174 @@ def _determinants(matrix: Basic, given: Given) -> list[tuple[str, bool]]:
         value = as_matrix(instantiate(matrix, dims, {}, given))
         out.append((_where(dims), _exact_zero(value.det(method="berkowitz"))))
     return out
+
+
+# -- counterexamples at exact points that satisfy the facts ------------------------------------
+
+# Facts that say nothing about values beyond what their instances build (an SVD's σ_i > 0,
+# an orthogonal Cayley transform, a symmetric or diagonal matrix) or about sizes only.
+# Rank facts are checked at each point; ShiftAlgebra's λ > 0 too. Any other fact: no point.
+_SIZE_OR_BUILT = (InRange, Shapes, Symmetric, Orthogonal, SVD, Tall, Wide, OneByOne)
+
+
+def _known_fact(fact: object) -> bool:
+    from derive.resolvent import Defines, Diagonal, ShiftAlgebra
+
+    if isinstance(fact, Defines):
+        return all(_known_fact(part) and not isinstance(part, (FullColumnRank, FullRowRank)) for part in fact.parts)
+    return isinstance(fact, (*_SIZE_OR_BUILT, FullColumnRank, FullRowRank, Diagonal, ShiftAlgebra))
+
+
+def _short_point(dims: dict, point: dict, limit: int = 10) -> str:
+    items = [f"{k}={v}" for k, v in dims.items()]
+    items += [f"{k}={v}" for k, v in sorted(point.items(), key=lambda kv: kv[0].name)]
+    return ", ".join(items[:limit]) + (", …" if len(items) > limit else "")
+
+
+def _draw(symbols: list, rng: random.Random, sparse: bool) -> dict:
+    """Exact random values honouring each symbol's assumptions; with ``sparse`` about half
+    of the unconstrained ones are 0 (structured points: a sum of squares that vanishes)."""
+    point = {}
+    for s in symbols:
+        value = sample_value(s, rng)
+        if sparse and not (s.is_positive or s.is_nonzero) and rng.random() < 0.5:
+            value = 0 * value
+        point[s] = value
+    return point
+
+
+class _Instances:
+    """The claim's matrices at one admitted size, with symbolic entries, and the checks a
+    point must pass to satisfy the facts."""
+
+    def __init__(self, exprs: tuple[Basic, ...], dims: dict, given: Given) -> None:
+        from derive.resolvent import ShiftAlgebra
+
+        self.dims = dims
+        self.matrices = [
+            as_matrix(instantiate(e, dims, {}, given, alongside=exprs[:k] + exprs[k + 1 :])) for k, e in enumerate(exprs)
+        ]
+        self.ranks = []
+        for fact in given.facts:
+            if isinstance(fact, (FullColumnRank, FullRowRank)):
+                m = as_matrix(instantiate(fact.matrix, dims, {}, given, alongside=exprs))
+                self.ranks.append((m, m.shape[1] if isinstance(fact, FullColumnRank) else m.shape[0]))
+        self.positive = [f.lam for f in given.facts if isinstance(f, ShiftAlgebra)]
+        symbols: set = set()
+        for m in self.matrices + [m for m, _ in self.ranks]:
+            symbols |= m.free_symbols
+        for lam in self.positive:
+            symbols |= getattr(lam, "free_symbols", set())
+        self.symbols = sorted(symbols, key=lambda s: s.name)
+
+    def valid(self, point: dict) -> bool:
+        """Whether every fact holds at the point (a rank, λ > 0)."""
+        if any(not lam.xreplace(point).is_positive for lam in self.positive):
+            return False
+        return all(m.xreplace(point).rank() == r for m, r in self.ranks)
+
+    def at(self, point: dict) -> list[Matrix] | None:
+        """The matrices at the point; None where an entry is undefined (a vanishing denominator)."""
+        out = []
+        for m in self.matrices:
+            value = m.xreplace(point).applyfunc(cancel)
+            if any(e.has(S.NaN, S.ComplexInfinity) or not e.is_number for e in value):
+                return None
+            out.append(value)
+        return out
+
+
+def _instances(exprs: tuple[Basic, ...], given: Given) -> Iterator[_Instances]:
+    if not all(_known_fact(f) for f in given.facts):
+        return
+    # The sizes of matrices the rank facts constrain count too (a zero Hessian has no X in it).
+    ranked = tuple(f.matrix for f in given.facts if isinstance(f, (FullColumnRank, FullRowRank)))
+    for dims in shape_choices(given, size_symbols(*exprs, *ranked, given=given)):
+        yield _Instances(exprs, dims, given)
+
+
+def valid_points(exprs: tuple[Basic, ...], given: Given, tries: int = 8, seed: int = 0) -> Iterator[tuple[str, list[Matrix]]]:
+    """(where, the expressions as explicit rational matrices) at exact random points of the
+    admitted sizes that satisfy every fact; nothing when a fact's conditions are unknown here."""
+    rng = random.Random(seed)
+    for inst in _instances(exprs, given):
+        for k in range(tries):
+            point = _draw(inst.symbols, rng, sparse=k % 2 == 1)
+            if not inst.valid(point):
+                continue
+            values = inst.at(point)
+            if values is not None:
+                yield _short_point(inst.dims, point), values
+
+
+def not_positive_definite(matrix: Basic, given: Given, tries: int = 8) -> str | None:
+    """A point satisfying the facts where ``matrix`` is not positive definite, described; or None.
+
+    A diagonal entry eᵢᵀMeᵢ ≤ 0 shows it for any matrix; for a symmetric one a leading
+    principal minor ≤ 0 (Sylvester's criterion); a singular instance too."""
+    for where, (m,) in valid_points((matrix,), given, tries):
+        for k in range(m.rows):
+            if m[k, k].is_nonpositive:
+                return f"at {where}: entry ({k + 1}, {k + 1}) is {m[k, k]} ≤ 0, so e{k + 1}.T*M*e{k + 1} ≤ 0"
+        if m == m.T:
+            for k in range(2, m.rows + 1):
+                minor = m[:k, :k].det()
+                if minor.is_nonpositive:
+                    return f"at {where}: the leading principal minor of order {k} is {minor} ≤ 0 (Sylvester's criterion)"
+    found = singular_point(matrix, given)
+    return f"singular {found}" if found else None
+
+
+def singular_point(matrix: Basic, given: Given, tries: int = 6, seed: int = 0) -> str | None:
+    """A point satisfying the facts where the square ``matrix`` is singular, described; or None.
+
+    The determinant at a concrete size is a rational function of the entries and
+    parameters: with all unknowns but one at exact random values (some of them 0), its
+    rational roots in the remaining one are tried, and a root that honours that unknown's
+    assumptions and keeps the facts true is a singular point (checked by evaluating the
+    determinant there)."""
+    rng = random.Random(seed)
+    for inst in _instances((matrix,), given):
+        (m,) = inst.matrices
+        if m.rows != m.cols:
+            return None
+        det = cancel(together(m.det(method="berkowitz")))
+        where = ", ".join(f"{k}={v}" for k, v in inst.dims.items()) or "as stated"
+        if det == 0:
+            return f"at {where} for every value of the entries (the determinant is identically 0)"
+        num, _ = fraction(det)
+        # Parameters (λ) first: a shift that meets an eigenvalue is the usual way to be singular.
+        unknowns = sorted(num.free_symbols, key=lambda s: (not s.is_positive, s.name))
+        for k in range(tries):
+            for s in unknowns[:6]:
+                point = _draw([u for u in inst.symbols if u != s], rng, sparse=k % 2 == 0)
+                try:
+                    poly = Poly(num.xreplace(point), s)
+                except PolynomialError:
+                    continue
+                if poly.degree() < 1:
+                    continue
+                for root in poly.ground_roots():
+                    if not root.is_Rational or (s.is_positive and root <= 0) or (s.is_nonnegative and root < 0):
+                        continue
+                    if s.is_integer and not root.is_Integer:
+                        continue
+                    full = {**point, s: root}
+                    if not inst.valid(full):
+                        continue
+                    values = inst.at(full)
+                    if values is not None and values[0].det() == 0:
+                        return f"at {_short_point(inst.dims, full)}"
+    return None
+
+
+def _invertible(matrix: Basic, given: Given) -> str | None:
+    """:func:`derive.linalg.invertible`, also through −M (−(λI + XᵀX) is invertible too)."""
+    why = invertible(matrix, given)
+    if why is None:
+        inner = invertible(-matrix, given)
+        why = f"-1 ≠ 0 times an invertible matrix ({inner})" if inner else None
+    return why
 
 
 def _same_shape(a: Basic, b: Basic) -> bool:
@@ -106,6 +291,16 @@ def check_minimizer(claim: Minimizer) -> Verdict:
             f"the Hessian {sstr(hess)} is negative definite: the point is the unique maximizer, not a minimizer",
         )
     if reason is None:
+        # A constant Hessian that is not positive definite somewhere: there the quadratic
+        # objective is unbounded below along a direction, or constant along one (then
+        # every point of a line is a minimizer): the point is not the unique minimizer.
+        found = not_positive_definite(hess, claim.given)
+        if found is not None:
+            return Verdict(
+                Status.REFUTED,
+                "second-order condition",
+                f"the Hessian {_one_line(hess)} is not positive definite {found}: the point is not the unique minimizer",
+            )
         return Verdict(
             Status.UNDECIDED,
             "second-order condition",
@@ -193,8 +388,17 @@ def check_unique_solution(claim: UniqueSolution) -> Verdict:
     coefficient = Jacobian(column, claim.var).doit()
     if coefficient.has(claim.var):
         return Verdict(Status.UNDECIDED, "uniqueness", f"the equation is not affine in {claim.var}")
-    why = invertible(coefficient, claim.given)
+    why = _invertible(coefficient, claim.given)
     if why is None:
+        singular = singular_point(coefficient, claim.given)
+        if singular is not None:
+            # The value solves the equation and the coefficient is singular there: every
+            # value + v with v in its null space solves it too.
+            return Verdict(
+                Status.REFUTED,
+                "uniqueness",
+                f"the coefficient {_one_line(coefficient)} of {claim.var} is singular {singular}: the solution is not unique",
+            )
         return Verdict(
             Status.UNDECIDED,
             "uniqueness",
@@ -219,9 +423,14 @@ def check_invertible(claim: Invertible) -> Verdict:
     if zero:
         return Verdict(Status.REFUTED, "exact determinant", f"det = 0 at {zero[0]}")
     sizes = "; ".join(where for where, _ in dets)
-    why = invertible(claim.matrix, claim.given)
+    why = _invertible(claim.matrix, claim.given)
     if why is not None:
         return Verdict(Status.PROVED, why, f"det ≠ 0 also checked exactly at {sizes}")
+    # A determinant that is not identically zero can still vanish at values the facts
+    # allow (λI − XᵀX when λ meets an eigenvalue of XᵀX).
+    singular = singular_point(claim.matrix, claim.given)
+    if singular is not None:
+        return Verdict(Status.REFUTED, "exact instance", f"det = 0 {singular}")
     return Verdict(Status.CHECKED, "exact determinant (a non-zero function of the symbolic entries)", f"sizes {sizes}")
 
 
@@ -287,6 +496,9 @@ def check_positive_definite(claim: PositiveDefinite) -> Verdict:
         return Verdict(Status.REFUTED, "exact determinant", f"singular at {zero[0]}, so not positive definite")
     why = positive_definite(claim.matrix, claim.given)
     if why is None:
+        found = not_positive_definite(claim.matrix, claim.given)
+        if found is not None:
+            return Verdict(Status.REFUTED, "exact instance", f"not positive definite {found}")
         return Verdict(Status.UNDECIDED, "positive definiteness", "no structural reason found (a rank assumption missing?)")
     return Verdict(Status.PROVED, why, f"symmetric [{symmetric.method}]; det ≠ 0 checked exactly on the admitted sizes")
 
@@ -303,5 +515,5 @@ def check_dimensions(claim: Dimensions) -> Verdict:
     return Verdict(Status.PROVED, "shape bookkeeping (every product conforms), symbolic sizes", f"{len(claim.items)} shapes")
 
 
-__all__ = ["check_dimensions", "check_positive_definite", "check_invertible", "check_min_norm", "check_minimizer", "check_singular", "check_unique_solution"]
+__all__ = ["not_positive_definite", "singular_point", "valid_points", "check_dimensions", "check_positive_definite", "check_invertible", "check_min_norm", "check_minimizer", "check_singular", "check_unique_solution"]
 

@@ -563,8 +563,23 @@ def sample_points(
 
 def holds(relation: Basic, point: dict[Symbol, Expr]) -> bool | None:
     """Whether a prepared relation holds at an exact point (None if undefined there)."""
-    value = relation.xreplace(point)
-    value = value.doit() if value.has(Limit) else value
+    if isinstance(relation, Relational):
+        # Substitute into each side, not into the relation: SymPy refuses to build a
+        # comparison with ``zoo`` (a denominator vanishing at this point) and raises.
+        sides = [side.xreplace(point) for side in (relation.lhs, relation.rhs)]
+        sides = [side.doit() if side.has(Limit) else side for side in sides]
+        if any(side.has(S.NaN, S.ComplexInfinity) for side in sides):
+            return None
+        try:
+            value = relation.func(*sides)
+        except TypeError:  # a side that is not real (or not a number) here
+            return None
+    else:
+        try:
+            value = relation.xreplace(point)
+        except TypeError:  # a comparison with zoo inside a compound condition
+            return None
+        value = value.doit() if value.has(Limit) else value
     if isinstance(value, (BooleanTrue, BooleanFalse)):
         return bool(value)
     if isinstance(value, Relational):

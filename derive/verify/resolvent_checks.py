@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from sympy import Basic, ImmutableMatrix, Symbol, cancel, simplify, sstr, together
+from sympy import Basic, ImmutableMatrix, Symbol, cancel, simplify, sstr, sympify, together
 from sympy.matrices.expressions import MatrixSymbol
 
 from derive.claims import Given
@@ -25,6 +25,7 @@ from derive.resolvent import Cleared, DiagonalForm, NotDiagonal, diagonal_entry
 from derive.verify import checks
 from derive.verify.equality import _smallest, check_on_instances, decide_equal
 from derive.verify.limits import _invertible_at
+from derive.verify.linalg_checks import singular_point
 
 
 def _one_line(expr: object) -> str:
@@ -40,6 +41,9 @@ def check_cleared(claim: Cleared) -> Verdict:
             continue
         why = _invertible_at(factor, claim.given)
         if why is None:
+            singular = singular_point(factor, claim.given)
+            if singular is not None:
+                return Verdict(Status.REFUTED, "invertible factors", f"the {side} factor {_one_line(factor)} is singular {singular}")
             return Verdict(Status.UNDECIDED, "invertible factors", f"the {side} factor {_one_line(factor)} is not shown invertible")
         reasons.append(f"{side} factor {_one_line(factor)} invertible: {why}")
     direct = check_on_instances(claim.lhs, claim.rhs, _smallest(claim.given, claim.lhs, claim.rhs))
@@ -63,6 +67,33 @@ def _nonzero(value: Basic) -> bool:
     return bool(value.is_positive or value.is_negative)
 
 
+def _differs_at(entry: Basic, value: Basic, inverted: list[Basic], given: Given, tries: int = 20) -> str | None:
+    """A point (honouring the symbols' assumptions and λ > 0 of a ShiftAlgebra fact) where
+    every inverted entry is nonzero and the computed diagonal entry differs from the
+    claimed one, described; or None (also when a fact's conditions are not known here)."""
+    import random
+
+    from derive.claims import Shapes
+    from derive.resolvent import Diagonal, ShiftAlgebra
+    from derive.verify.instances import sample_point
+
+    if not all(isinstance(f, (ShiftAlgebra, Diagonal, Shapes)) for f in given.facts):
+        return None
+    rng = random.Random(0)
+    symbols = set(entry.free_symbols) | set(value.free_symbols)
+    for _ in range(tries):
+        point = sample_point(symbols, rng)
+        if any(cancel(q.xreplace(point)) == 0 for q in inverted):
+            continue
+        if any(not sympify(f.lam).xreplace(point).is_positive for f in given.of_type(ShiftAlgebra)):
+            continue
+        got, want = cancel(entry.xreplace(point)), cancel(value.xreplace(point))
+        if got.is_number and want.is_number and got != want:
+            shown = ", ".join(f"{k}={v}" for k, v in sorted(point.items(), key=lambda kv: kv[0].name))
+            return f"at {shown} the diagonal entry is {got}, not {want}"
+    return None
+
+
 @checks(DiagonalForm)
 def check_diagonal_form(claim: DiagonalForm) -> Verdict:
     """f(D) = diag(f(σ_i)): the entrywise homomorphism, nonzero inverted entries, exact instances."""
@@ -74,6 +105,9 @@ def check_diagonal_form(claim: DiagonalForm) -> Verdict:
         return Verdict(Status.UNDECIDED, "diagonal calculus", str(exc))
     bad = [q for q in inverted if not _nonzero(q)]
     if bad:
+        differs = _differs_at(entry, claim.value, inverted, claim.given)
+        if differs is not None:
+            return Verdict(Status.REFUTED, "diagonal calculus, exact point", differs)
         return Verdict(Status.UNDECIDED, "diagonal calculus", f"the inverted entry {_one_line(bad[0])} is not shown nonzero")
     if simplify(entry - claim.value) != 0:
         return Verdict(Status.REFUTED, "diagonal calculus", f"the diagonal entry is {_one_line(cancel(entry))}")
