@@ -32,6 +32,8 @@ taken per case, after the charts' substitution, with the limit variable left alo
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import itertools
 import random
 from collections.abc import Callable, Iterator
@@ -91,10 +93,12 @@ class RegionError(Exception):
     """A region or claim this module cannot represent (e.g. cyclic definitions)."""
 
 
+@lru_cache(maxsize=8192)
 def ratnorm(expr: Basic) -> Basic:
     """``expr`` as one cancelled fraction p/q (the core of SymPy's ``cancel``, without its
     slow sign and term-factoring pre-passes); anything that is not a rational function of
-    its atoms goes to ``cancel`` itself."""
+    its atoms goes to ``cancel`` itself. Memoized: the case analysis of a claim asks for
+    the same few hundred fractions thousands of times."""
     expr = sympify(expr)
     if not isinstance(expr, Expr) or expr.is_Number:
         return expr
@@ -129,10 +133,11 @@ def unfold(expr: Basic, defs: tuple[tuple[Basic, Basic], ...]) -> Basic:
     raise RegionError("definitions do not terminate (cyclic?)")
 
 
+@lru_cache(maxsize=2048)
 def prepare(expr: Basic, defs: tuple[tuple[Basic, Basic], ...] = ()) -> Basic:
     """Definitions unfolded; derivatives and substitutions computed; ReLU, indicator,
     ``Heaviside`` and ``Abs`` written as ``Piecewise``. Limits stay unevaluated (they are
-    taken per case)."""
+    taken per case). Memoized (a pure function; a claim's sides and cases repeat it)."""
     expr = unfold(sympify(expr), defs)
     expr = expr.replace(lambda e: isinstance(e, (Derivative, Subs)) and not e.has(Limit), lambda e: e.doit())
     expr = as_piecewise(expr)
@@ -169,6 +174,7 @@ def _atom(rel: Relational) -> list[list[Basic]] | Atom:
     raise RegionError(f"unsupported relation {rel}")
 
 
+@lru_cache(maxsize=2048)
 def _negate(cond: Basic) -> Basic:
     if isinstance(cond, Relational):
         return cond.negated
@@ -177,11 +183,18 @@ def _negate(cond: Basic) -> Basic:
 
 def _splittable(expr: Basic, free: set[Symbol]) -> Piecewise | None:
     """A Piecewise whose conditions involve no bound variable (safe to split on)."""
-    for pw in sorted(expr.atoms(Piecewise), key=lambda p: (len(str(p)), str(p))):
+    for pw in sorted(expr.atoms(Piecewise), key=_size_and_text):
         conds = [c for _, c in pw.args]
         if all(not (getattr(c, "free_symbols", set()) - free) for c in conds):
             return pw
     return None
+
+
+@lru_cache(maxsize=4096)
+def _size_and_text(pw: Piecewise) -> tuple[int, str]:
+    """The order in which Piecewise nodes are split (printed once per node: printing is slow)."""
+    text = str(pw)
+    return len(text), text
 
 
 def _contradict(a: Atom, b: Atom) -> bool:
