@@ -178,7 +178,7 @@ def _atom(rel: Relational) -> list[list[Basic]] | Atom:
 def _negate(cond: Basic) -> Basic:
     if isinstance(cond, Relational):
         return cond.negated
-    return Not(cond).simplify() if not isinstance(cond, (And, Or)) else Not(cond).to_nnf()
+    return Not(cond).to_nnf()  # an equivalence (SymPy's simplify took ~1 s on an ITE)
 
 
 def _splittable(expr: Basic, free: set[Symbol]) -> Piecewise | None:
