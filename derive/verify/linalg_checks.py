@@ -319,12 +319,14 @@ def check_minimizer(claim: Minimizer) -> Verdict:
 
 
 def _nullspace_orthogonal(claim: MinNormSolution) -> tuple[bool, str]:
-    """Whether the point is orthogonal to an exact basis of null(matrix) on every admitted shape."""
+    """Whether the point is orthogonal to an exact basis of null(matrix) on every admitted shape,
+    with exact random rational entries (a cross-check of the general row-space proof; a
+    non-zero product is a counterexample)."""
     given = claim.given
     checked = []
     for dims in shape_choices(given, size_symbols(claim.matrix, claim.point, given=given)):
-        matrix = as_matrix(instantiate(claim.matrix, dims, {}, given, alongside=(claim.point,)))
-        point = as_matrix(instantiate(claim.point, dims, {}, given, alongside=(claim.matrix,)))
+        matrix = as_matrix(instantiate(claim.matrix, dims, {}, given, alongside=(claim.point,), point=1))
+        point = as_matrix(instantiate(claim.point, dims, {}, given, alongside=(claim.matrix,), point=1))
         for v in matrix.nullspace():
             if not _exact_zero((v.T * point)[0, 0]):
                 return False, f"at {_where(dims)} the point is not orthogonal to the null-space vector {sstr(list(v))}"
@@ -366,7 +368,7 @@ def check_min_norm(claim: MinNormSolution) -> Verdict:
         f"feasible [{feasible.method}]; w* = A.T*z with z = (A*A.T)⁻¹*A*w* ({why}) [{row_space.method}], so w* is "
         "orthogonal to null(A); "
         "every feasible w is w* + v with A*v = 0, hence ‖w‖² = ‖w*‖² + ‖v‖² ≥ ‖w*‖², with equality only for v = 0",
-        f"null space of A computed exactly and w* checked orthogonal to it at {sizes}",
+        f"null space of A computed exactly and w* checked orthogonal to it at random rational entries, {sizes}",
     )
 
 
