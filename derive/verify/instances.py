@@ -223,16 +223,19 @@ def sample_value(symbol: Symbol, rng: random.Random) -> Rational:
 def point_value(symbol: Symbol, seed: int) -> Rational:
     """A random rational for ``symbol`` that depends only on its name, assumptions and ``seed``.
 
-    Drawn from a wide range (numerators up to 10⁶, denominators up to 10³), so a non-zero
-    rational function of a few such values vanishes only by a rare coincidence.
+    Drawn from a wide range (numerators up to 10⁶, denominators up to 10³; a positive
+    symbol gets the square of such a fraction), so a non-zero rational function of a few
+    such values vanishes only by a rare coincidence.
     """
     rng = random.Random(f"{seed}:{symbol.name}:{sorted(symbol.assumptions0.items())}")
     if symbol.is_integer:
         return sample_value(symbol, rng)
+    if symbol.is_positive or symbol.is_nonnegative:
+        # A square, so that √λ (an augmented matrix's √λ·I) is rational too and the instance
+        # stays in exact rational arithmetic.
+        return Rational(rng.randint(1, 10**3), rng.randint(1, 10**3)) ** 2
     value = Rational(rng.randint(1, 10**6), rng.randint(1, 10**3))
-    if not (symbol.is_positive or symbol.is_nonnegative) and rng.random() < 0.5:
-        value = -value
-    return value
+    return -value if rng.random() < 0.5 else value
 
 
 def _at_point(expr: Basic, seed: int, keep: set[Basic] = frozenset()) -> Basic:  # type: ignore[assignment]
