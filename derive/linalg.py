@@ -101,9 +101,9 @@ def _same_size(a: Basic, b: Basic) -> bool:
     if a == b:
         return True
     difference = expand(a - b)  # sizes are polynomials in the size symbols: expanded, zero is 0
-    if difference == 0 or difference.is_number:
-        return difference == 0
-    return simplify(difference) == 0
+    if difference == 0 or difference.is_number or difference.is_polynomial():
+        return difference == 0  # an expanded non-zero polynomial is not the zero polynomial
+    return simplify(difference) == 0  # Min, Max and the like
 
 
 def shape_text(shape: Shape) -> str:
