@@ -53,8 +53,8 @@ class LimitOf(Basic):
 
 
 @dataclass(frozen=True)
-class LimitIs(Claim):
-    """lim_{var → point} expr = value (scalars; one-sided from the right at a finite point)."""
+class _Limit(Claim):
+    """lim_{var → point} expr = value: the fields and display both limit claims share."""
 
     expr: Basic
     var: Symbol
@@ -68,18 +68,13 @@ class LimitIs(Claim):
 
 
 @dataclass(frozen=True)
-class MatrixLimit(Claim):
+class LimitIs(_Limit):
+    """lim_{var → point} expr = value (scalars; one-sided from the right at a finite point)."""
+
+
+@dataclass(frozen=True)
+class MatrixLimit(_Limit):
     """lim_{var → point} expr = value, for a matrix expression in the scalar ``var``."""
-
-    expr: Basic
-    var: Symbol
-    point: Basic
-    value: Basic
-    given: Given = field(default=NOTHING)
-
-    def display(self) -> Basic:
-        direction = "" if self.point in (oo, -oo) else "+"
-        return Equation(LimitOf(self.expr, self.var, self.point, direction), self.value)
 
 
 ZERO = Integer(0)
