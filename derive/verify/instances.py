@@ -140,9 +140,9 @@ def instantiate(
     if point is not None:
         # Variables of differentiation stay symbols until the derivative is taken; every
         # other unknown is a number at once.
-        keep = set().union(*(j.x.free_symbols for j in replaced.atoms(Jacobian)),
-                           *(d.free_symbols - d.expr.free_symbols | set().union(*(v.free_symbols for v, _ in d.variable_count))
-                             for d in replaced.atoms(Derivative)))
+        variables = [j.x for j in replaced.atoms(Jacobian)]
+        variables += [v for d in replaced.atoms(Derivative) for v, _ in d.variable_count]
+        keep = set().union(*(v.free_symbols for v in variables))
         replaced = _at_point(replaced, point, keep)
     # Pure matrix algebra over explicit matrices: exact and fast in a fraction field.
     fast = exact_value(replaced)
