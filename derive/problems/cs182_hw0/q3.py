@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 
 from sympy import (
+    Basic,
     BlockMatrix,
     Identity,
     ImmutableMatrix,
@@ -126,6 +127,23 @@ def _step(title: str, words, claim=None, display=()) -> Step:
 
 def _note(title: str, words, claim=None, display=()) -> Step:
     return Step(Kind.NOTE, title, words, display=tuple(display), claim=claim)
+
+
+def _exact_check(solution: Basic, instances: Given) -> Step:
+    """The note of (b) and (e): the solution checked against the pseudo-inverse form on exact SVD instances."""
+    return _note(
+        "Exact check on several shapes",
+        text(
+            "Independently of the general proof above, the verifier builds exact instances of the SVD "
+            "({} and {} orthogonal as Cayley transforms of seeded rational skew-symmetric matrices, the "
+            "singular values positive symbols, {} multiplied out) at each of the sizes listed in the "
+            "verdict, and compares the first and last lines of the simplification exactly:",
+            U,
+            V,
+            Equation(X, SVD_X),
+        ),
+        claim=Equal(solution, PINV_SOLUTION, instances),
+    )
 
 
 # -- (a) ---------------------------------------------------------------------------------------------
@@ -547,19 +565,7 @@ def part_b() -> Part:
             text("By the bookkeeping, {}:", Equation(MatMul(Inverse(MatMul(S.T, S)), S.T), Sd)),
             claim=Equal(t6, PINV_SOLUTION, given),
         ),
-        _note(
-            "Exact check on several shapes",
-            text(
-                "Independently of the general proof above, the verifier builds exact instances of the SVD "
-                "({} and {} orthogonal as Cayley transforms of seeded rational skew-symmetric matrices, the "
-                "singular values positive symbols, {} multiplied out) at each of the sizes listed in the "
-                "verdict, and compares the first and last lines of the simplification exactly:",
-                U,
-                V,
-                Equation(X, SVD_X),
-            ),
-            claim=Equal(LS, PINV_SOLUTION, SVD_TALL_INSTANCES),
-        ),
+        _exact_check(LS, SVD_TALL_INSTANCES),
         Step(
             Kind.ANSWER,
             "Answer",
@@ -944,19 +950,7 @@ def part_e() -> Part:
             ),
             claim=HasShape(MatMul(V, Sd, U.T), n, m),
         ),
-        _note(
-            "Exact check on several shapes",
-            text(
-                "Independently of the general proof above, the verifier builds exact instances of the SVD "
-                "({} and {} orthogonal as Cayley transforms of seeded rational skew-symmetric matrices, the "
-                "singular values positive symbols, {} multiplied out) at each of the sizes listed in the "
-                "verdict, and compares the first and last lines of the simplification exactly:",
-                U,
-                V,
-                Equation(X, SVD_X),
-            ),
-            claim=Equal(MIN_NORM, PINV_SOLUTION, SVD_WIDE_INSTANCES),
-        ),
+        _exact_check(MIN_NORM, SVD_WIDE_INSTANCES),
         Step(
             Kind.ANSWER,
             "Answer",
