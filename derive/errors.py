@@ -31,6 +31,11 @@ class ShapeError(DeriveError):
     """Matrix expressions that do not conform (a product or sum of mismatched shapes)."""
 
 
+class PlotError(DeriveError):
+    """A figure's plot description that cannot be drawn: empty or inverted limits, a
+    point that is not a finite number, an unknown colour, line style or marker."""
+
+
 class VerificationFailed(DeriveError):
     """One or more claims were refuted or left undecided."""
 
