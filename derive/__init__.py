@@ -11,6 +11,7 @@ from __future__ import annotations
 from derive.pipeline import build
 from derive.errors import (
     DeriveError,
+    PlotError,
     RenderError,
     ShapeError,
     ToolMissingError,
@@ -32,6 +33,7 @@ __all__ = [
     "Kind",
     "Math",
     "Part",
+    "PlotError",
     "Problem",
     "ProblemSet",
     "RenderError",

@@ -180,8 +180,8 @@ def _versions(*packages: str) -> str:
 
     out = [f"python={sys.version_info.major}.{sys.version_info.minor}"]
     for name in packages:
-        # Where the package is installed and when, read without importing it (matplotlib
-        # is imported only to draw); a reinstall or upgrade changes it.
+        # Where the package is installed and when, read without importing it (importing
+        # costs time a restored build would not otherwise spend); a reinstall or upgrade changes it.
         spec = find_spec(name)
         if spec is None or spec.origin is None:
             version = "absent"
@@ -195,7 +195,7 @@ def _versions(*packages: str) -> str:
 # What never changes a verdict: the problems (their claims are keyed by content), and the
 # code that prints, renders, builds and runs the command line. Everything else counts.
 _NOT_VERIFIER = (
-    "problems/", "render/", "templates/", "printing.py", "cli.py", "pipeline.py",
+    "problems/", "render/", "templates/", "printing.py", "plot.py", "cli.py", "pipeline.py",
     "mutate.py", "parallel.py", "__main__.py",
 )
 
@@ -228,7 +228,7 @@ def source_fingerprint() -> str:
             parts.append(_digest_files(_source_files(templates), templates))
     except Exception as exc:  # no templates: the build will report it; never hit the cache
         parts.append(f"no templates: {exc}")
-    parts.append(_versions("sympy", "jinja2", "markupsafe", "pylatexenc", "matplotlib"))
+    parts.append(_versions("sympy", "jinja2", "markupsafe", "pylatexenc"))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

@@ -8,7 +8,7 @@ those objects only by :mod:`derive.printing` and the templates.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Union
@@ -17,6 +17,7 @@ from sympy import Basic
 
 if TYPE_CHECKING:  # pragma: no cover
     from derive.claims import Claim
+    from derive.plot import Plot
 
 
 class Kind(str, Enum):
@@ -102,12 +103,13 @@ def text(template: str, *exprs: Basic) -> Text:
 class Figure:
     """A drawing asked for by a question.
 
-    ``draw`` receives a matplotlib ``Axes`` and draws on it; ``description`` says in
-    words what the figure shows, so it can be drawn by hand.
+    ``plot`` describes it as data (:mod:`derive.plot`), which the renderers draw as SVG
+    and as a pgfplots picture; ``description`` says in words what the figure shows, so
+    it can be drawn by hand. ``name`` names its file (``figures/<name>.svg``).
     """
 
     name: str
-    draw: Callable[[Any], None] = field(compare=False, repr=False)
+    plot: Plot
     description: Text = ()
 
 

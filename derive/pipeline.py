@@ -19,14 +19,14 @@ from pathlib import Path
 
 from derive.cache import Cache
 from derive.errors import RenderError, ToolMissingError, UsageError, VerificationFailed
-from derive.model import Figure, Problem, ProblemSet, Verdict
+from derive.model import Problem, ProblemSet, Verdict
 from derive.parallel import Pool, forks
 from derive.registry import build_problem, get_set, resolve, sets
 from derive.render import FORMATS as TEXT_FORMATS
-from derive.render import render_problem, render_set, warm
+from derive.render import render_figure, render_problem, render_set, warm
 from derive.render import figures as figure_files
 from derive.render.figures import figures_of
-from derive.render.view import ProblemView, problem_view
+from derive.render.view import figure_views, problem_view
 from derive.verify import DEFAULT_TIME_LIMIT, check, failures, verify_problem
 
 FORMATS = TEXT_FORMATS + ("pdf",)
@@ -92,28 +92,6 @@ def _check_task(task: tuple[object, float | None]) -> Verdict:
     return check(claim, time_limit)  # type: ignore[arg-type]
 
 
-# The figures of the build in progress. A worker forked while a build runs finds a figure
-# here by its index: a figure's drawing is usually a closure, which cannot be pickled.
-_FIGURES: list[Figure] = []
-
-
-@dataclass(frozen=True)
-class _FigureRef:
-    index: int
-
-
-def _task(task: tuple[str, object, float | None]) -> object:
-    """One piece of a build's pool work: verify a claim, or draw a figure (to bytes)."""
-    kind, item, time_limit = task
-    if kind == "claim":
-        return check(item, time_limit)  # type: ignore[arg-type]
-    figure = _FIGURES[item.index] if isinstance(item, _FigureRef) else item
-    try:
-        return figure_files.draw(figure)  # type: ignore[arg-type]
-    except Exception as exc:  # reported once verification is done: a failed claim comes first
-        return RenderError(f"figure {figure.name} could not be drawn: {type(exc).__name__}: {exc}")  # type: ignore[union-attr]
-
-
 def _loading(targets: list[str] | None) -> Iterator[Problem]:
     """The selected problems, each built when asked for."""
     for set_id, problem_id, parts in _selected(targets):
@@ -147,8 +125,7 @@ def verify_targets(
     ``progress`` receives a line as each problem is done, ``tick(done, total)`` a call
     as each claim is decided.
     """
-    problems, _, _ = _verify(_loading(targets), progress, cache=cache, jobs=jobs, time_limit=time_limit, tick=tick)
-    return problems
+    return _verify(_loading(targets), progress, cache=cache, jobs=jobs, time_limit=time_limit, tick=tick)
 
 
 def _verify(
@@ -159,15 +136,13 @@ def _verify(
     jobs: int = 1,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
     tick: Callable[[int, int], None] | None = None,
-    draw: bool = False,
     chores_for: Callable[[Problem], list[Callable[[], object]]] | None = None,
-) -> tuple[list[Problem], list[Figure], list[dict[str, bytes] | RenderError]]:
-    """Verify ``problems`` (see :func:`verify_targets`), and draw their figures when
-    ``draw``; ``chores_for(problem)`` are chores for this process while the workers work.
+) -> list[Problem]:
+    """Verify ``problems`` (see :func:`verify_targets`); ``chores_for(problem)`` are
+    chores for this process while the workers work.
 
     Problems are verified as they are built: once there is enough to keep the workers
-    busy they start on it while the next problem is built. Returns the verified
-    problems, their figures, and each figure's files (or the error that stopped it).
+    busy they start on it while the next problem is built.
     """
     loaded: list[Problem] = []
     slots: list[tuple[int, int, int]] = []  # one per claim: (problem, part, step index within the part)
@@ -177,12 +152,10 @@ def _verify(
     groups: dict[str, int] = {}
     members: list[list[int]] = []
     held: list[int] = []  # groups not yet handed to the pool
+    submitted: list[int] = []  # per pool item: its group
     left: Counter[int] = Counter()
     claims_of: Counter[int] = Counter()
-    figures: list[Figure] = []
-    drawn: list[dict[str, bytes] | RenderError] = []
     chores: list[Callable[[], object]] = []
-    kinds: list[tuple[str, int]] = []  # per pool item: ("claim", group) or ("figure", number)
     decided = 0
     loading = True
 
@@ -197,32 +170,24 @@ def _verify(
             if left[p] == 0 and progress:
                 progress(f"verified {loaded[p].target} ({claims_of[p]} claims)")
 
-    def arrived(n: int, result: object) -> None:
-        kind, k = kinds[n]
-        if kind == "figure":
-            drawn[k] = result  # type: ignore[assignment]
-            return
-        verdict: Verdict = result  # type: ignore[assignment]
+    def arrived(n: int, verdict: Verdict) -> None:
+        k = submitted[n]
         for i in members[k]:
             verdicts[i] = verdict
         if cache:
             cache.put(keys[members[k][0]], verdict)
         settle(members[k])
 
-    def arrived_figure(n: int, result: object) -> None:
-        drawn[n] = result  # type: ignore[assignment]
-
     def hand_over(remote: bool = True) -> None:
         if held and remote and jobs > 1 and not pool.started and forks():
             _before_forking()
         for g in held:
-            kinds.append(("claim", g))
-            first = members[g][0]
-            p, q, k = slots[first]
-            pool.submit(("claim", loaded[p].parts[q].steps[k].claim, time_limit), remote=remote)
+            submitted.append(g)
+            p, q, k = slots[members[g][0]]
+            pool.submit((loaded[p].parts[q].steps[k].claim, time_limit), remote=remote)
         held.clear()
 
-    with Pool(_task, jobs, arrived) as pool:
+    with Pool(_check_task, jobs, arrived) as pool:
         for problem in problems:
             p = len(loaded)
             loaded.append(problem)
@@ -246,8 +211,6 @@ def _verify(
                         held.append(len(members))
                         members.append([i])
             settle(known)
-            if draw:
-                figures += figures_of(problem)
             if chores_for is not None:
                 chores += chores_for(problem)
             if pool.started or (jobs > 1 and len(held) >= jobs):
@@ -255,31 +218,9 @@ def _verify(
         loading = False
         if tick and slots:
             tick(decided, len(slots))
-        drawn[:] = [RenderError("not drawn")] * len(figures)
-        if not pool.started and jobs > 1 and len(held) < jobs and len(figures) > 1 and forks():
-            # Too little to verify to keep the workers busy (verdicts cached): the workers
-            # draw the figures while this process does its chores. matplotlib is imported
-            # once, here, and shared with the forked workers.
-            figure_files.preload()
-            _FIGURES[:] = figures
-            hand_over()
-            for n in range(len(figures)):
-                kinds.append(("figure", n))
-                pool.submit(("figure", _FigureRef(n), None))
-        else:
-            # Verifying keeps the workers busy; this process, which would only wait for them,
-            # draws (one matplotlib start-up instead of one per worker). A single claim
-            # left is verified here too: starting a worker for it would cost more.
-            hand_over(remote=pool.started or len(held) > 1)
-
-            def drawer(n: int) -> Callable[[], None]:
-                return lambda: arrived_figure(n, _task(("figure", figures[n], None)))
-
-            chores += [drawer(n) for n in range(len(figures))]
-        try:
-            pool.finish(chores)
-        finally:
-            _FIGURES.clear()
+        # A single claim left is verified here: starting a worker for it would cost more.
+        hand_over(remote=pool.started or len(held) > 1)
+        pool.finish(chores)
 
     steps = {(p, q): list(part.steps) for p, pr in enumerate(loaded) for q, part in enumerate(pr.parts)}
     for (p, q, k), verdict in zip(slots, verdicts):
@@ -288,7 +229,7 @@ def _verify(
         replace(pr, parts=tuple(replace(part, steps=tuple(steps[p, q])) for q, part in enumerate(pr.parts)))
         for p, pr in enumerate(loaded)
     ]
-    return verified, figures, drawn
+    return verified
 
 
 def build(
@@ -326,35 +267,31 @@ def build(
     def chores_for(problem: Problem) -> list[Callable[[], object]]:
         return [lambda: warm(problem, _figure_files(problem), ahead)]
 
-    problems, _, drawn = _verify(
-        _loading(targets), progress, cache=cache, jobs=jobs, time_limit=time_limit, tick=tick, draw=True,
-        chores_for=chores_for,
+    problems = _verify(
+        _loading(targets), progress, cache=cache, jobs=jobs, time_limit=time_limit, tick=tick, chores_for=chores_for
     )
     whole = {(p.set_id, p.id) for p in problems if len(p.parts) == len(build_problem(p.set_id, p.id).parts)}
     files_of = [_figure_files(p) for p in problems]
     bad = failures(problems)
     if bad:
         raise VerificationFailed(bad)
-    for result in drawn:
-        if isinstance(result, RenderError):
-            raise result
     report = BuildReport(problems=problems)
-    drawings = iter(drawn)
-    views: list[ProblemView] = []
-    for problem, files in zip(problems, files_of):
+    views = [problem_view(problem, files) for problem, files in zip(problems, files_of)]
+    # Every figure is drawn before anything is written: a figure that cannot be drawn
+    # leaves the earlier outputs as they were.
+    drawings = [[(f.name, render_figure(f.plot)) for f in figure_views(view)] for view in views]
+    for problem, files, view, drawn in zip(problems, files_of, views, drawings):
         directory = out / problem.set_id
         stem = problem.id if (problem.set_id, problem.id) in whole else f"{problem.id}-{'-'.join(p.id for p in problem.parts)}"
-        for figure in figures_of(problem):
-            report.written.extend(figure_files.write(figure, next(drawings), directory / "figures").values())  # type: ignore[arg-type]
-        view = problem_view(problem, files)
-        views.append(view)
+        for name, svg in drawn:
+            report.written.append(write_atomic(directory / files[name]["svg"], svg))
         for fmt in fmts:
             if fmt == "pdf":
                 continue
             report.written.append(write_atomic(directory / f"{stem}.{fmt}", render_problem(problem, fmt, files, view=view)))
         if "pdf" in fmts:
             tex = render_problem(problem, "tex", files, view=view)
-            report.written.append(compile_pdf(tex, directory / f"{stem}.pdf", directory))
+            report.written.append(compile_pdf(tex, directory / f"{stem}.pdf"))
         if progress:
             progress(f"wrote {problem.set_id}/{stem}")
     for spec in sets():
@@ -370,7 +307,7 @@ def build(
         for fmt in fmts:
             if fmt == "pdf":
                 tex = render_set(problem_set, "tex", files, views=set_views)
-                report.written.append(compile_pdf(tex, directory / f"{spec.id}.pdf", directory))
+                report.written.append(compile_pdf(tex, directory / f"{spec.id}.pdf"))
             elif fmt == "md":
                 report.written.append(write_atomic(directory / "index.md", render_set(problem_set, "md", files, views=set_views)))
             else:
@@ -400,16 +337,15 @@ def require_tex() -> None:
         )
 
 
-def compile_pdf(tex: str, target: Path, resources: Path) -> Path:
-    """Compile a LaTeX document with latexmk in a scratch directory; move the PDF into place."""
+def compile_pdf(tex: str, target: Path) -> Path:
+    """Compile a LaTeX document with latexmk in a scratch directory; move the PDF into place.
+
+    The document is self-contained: its figures are pgfplots pictures, not files."""
     require_tex()
     with tempfile.TemporaryDirectory(prefix="derive-tex-") as scratch:
         work = Path(scratch)
         source = work / "document.tex"
         source.write_text(tex, encoding="utf-8")
-        figures = resources / "figures"
-        if figures.is_dir():
-            shutil.copytree(figures, work / "figures")
         env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
         result = subprocess.run(
             ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", source.name],

@@ -65,17 +65,16 @@ TEX_INSTALL = "sudo apt-get install texlive-latex-base texlive-latex-recommended
 POPPLER_INSTALL = "sudo apt-get install poppler-utils"
 
 
-def compile_tex(tex: str, work: Path, figures: Path | None = None) -> tuple[Path, str]:
-    """Compile a document as ``derive build --format pdf`` does; return (pdf, log text).
+def compile_tex(tex: str, work: Path) -> tuple[Path, str]:
+    """Compile a document as ``derive build --format pdf`` does, alone in ``work`` (it
+    needs no other file: figures are drawn in it); return (pdf, log text).
 
     The build keeps only the PDF; the tests need the log too (overfull boxes, scaled
-    displays, included figures).
+    displays).
     """
     require("latexmk", TEX_INSTALL)
     work.mkdir(parents=True, exist_ok=True)
     (work / "document.tex").write_text(tex, encoding="utf-8")
-    if figures is not None and figures.is_dir():
-        shutil.copytree(figures, work / "figures", dirs_exist_ok=True)
     env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
     result = subprocess.run(
         ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", "document.tex"],

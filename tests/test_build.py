@@ -61,7 +61,7 @@ def test_latex_error_points_at_the_line(tmp_path):
 def test_invalid_latex_is_reported_briefly(tmp_path):
     tex = "\\documentclass{article}\n\\begin{document}\n\\undefinedmacro\n\\end{document}\n"
     with pytest.raises(RenderError) as exc:
-        compile_pdf(tex, tmp_path / "x.pdf", tmp_path)
+        compile_pdf(tex, tmp_path / "x.pdf")
     message = str(exc.value)
     assert "Undefined control sequence" in message and "\\undefinedmacro" in message
     assert message.count("\n") < 5
@@ -71,5 +71,5 @@ def test_invalid_latex_is_reported_briefly(tmp_path):
 @pytest.mark.skipif(not HAVE_TEX, reason="TeX (latexmk) is not installed")
 def test_valid_latex_compiles(tmp_path):
     tex = "\\documentclass{article}\n\\begin{document}\nHello $x^2$\n\\end{document}\n"
-    out = compile_pdf(tex, tmp_path / "x.pdf", tmp_path)
+    out = compile_pdf(tex, tmp_path / "x.pdf")
     assert out.read_bytes().startswith(b"%PDF")

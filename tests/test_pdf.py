@@ -2,7 +2,7 @@
 
 Every LaTeX document under ``output/`` is compiled with latexmk (as ``derive build
 --format pdf`` does) and its log checked: no line runs into the margin, no formula is
-shrunk beyond readability, every figure is included. The committed PDFs are read back
+shrunk beyond readability, every figure is drawn in it. The committed PDFs are read back
 with pdftotext and checked against the JSON output of the same problems: every part,
 in order, with its question, its boxed answer, its figures, the verification marks
 and the summary; and no raw LaTeX. Every page is rendered to PNG (pdftoppm) under
@@ -22,8 +22,8 @@ from sympy import Matrix, MatrixSymbol, Piecewise, Symbol
 
 from derive.model import Figure, Kind, Part, Problem, Status, Step, Verdict, text
 from derive.notation import Boxed, EqChain, Equation
+from derive.plot import BLUE, Curve, Plot
 from derive.render import render_problem
-from derive.render.figures import save
 
 from publishing import (
     POPPLER_INSTALL,
@@ -59,7 +59,7 @@ def compiled(tmp_path_factory):
     def get(tex_path: Path) -> tuple[Path, str]:
         if tex_path not in done:
             work = tmp_path_factory.mktemp(tex_path.stem)
-            done[tex_path] = compile_tex(tex_path.read_text(encoding="utf-8"), work, tex_path.parent / "figures")
+            done[tex_path] = compile_tex(tex_path.read_text(encoding="utf-8"), work)
         return done[tex_path]
 
     return get
@@ -106,14 +106,14 @@ def test_scaled_formulas_stay_readable(tex_path, compiled):
 
 
 @pytest.mark.parametrize("tex_path", TEX, ids=doc_id)
-def test_every_figure_is_included(tex_path, compiled):
-    _, log = compiled(tex_path)
-    for problem in records(tex_path):
-        for part in problem["parts"]:
-            for step in part["steps"]:
-                if "figure" in step:
-                    name = Path(step["figure"]["files"]["pdf"]).name
-                    assert f"figures/{name}" in log, f"{name} was not included in {doc_id(tex_path)}"
+def test_every_figure_is_drawn_in_the_document(tex_path, compiled):
+    """One pgfplots axis per figure, and no file to include: the document compiled alone."""
+    compiled(tex_path)
+    tex = tex_path.read_text(encoding="utf-8")
+    figures = [step for problem in records(tex_path) for part in problem["parts"] for step in part["steps"]
+               if "figure" in step]
+    assert tex.count("\\begin{axis}") == len(figures), doc_id(tex_path)
+    assert "\\includegraphics" not in tex
 
 
 # -- the committed PDF, read back -----------------------------------------------------------
@@ -215,8 +215,6 @@ def test_pdf_text_has_no_raw_latex(tex_path):
 @pytest.mark.parametrize("tex_path", TEX, ids=doc_id)
 def test_pages_render_for_review(tex_path):
     require("pdftoppm", POPPLER_INSTALL)
-    from matplotlib.image import imread
-
     pdf = committed_pdf(tex_path)
     pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
         ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout).group(1))
@@ -227,8 +225,21 @@ def test_pages_render_for_review(tex_path):
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(target / stem)], check=True)
     images = sorted(target.glob(f"{stem}-*.png"))
     assert len(images) == pages
-    for image in images:
-        assert imread(image).std() > 0.01, f"{image.name} is blank"
+    for number, image in enumerate(images, start=1):
+        assert _ink(pdf, number) > 0.01, f"{image.name} is blank"
+
+
+def _ink(pdf: Path, page: int) -> float:
+    """The standard deviation of a page's grey levels (0 to 1), from a small greyscale
+    rendering: near 0 for a blank page."""
+    raw = subprocess.run(["pdftoppm", "-r", "20", "-gray", "-f", str(page), "-l", str(page), str(pdf)],
+                         capture_output=True, check=True).stdout
+    # A binary PGM: "P5", width, height, maximum value, one whitespace byte, then the pixels.
+    fields = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", raw)
+    assert fields, "pdftoppm did not write a PGM image"
+    pixels = raw[fields.end():]
+    mean = sum(pixels) / len(pixels)
+    return (sum((p - mean) ** 2 for p in pixels) / len(pixels)) ** 0.5 / int(fields.group(3))
 
 
 # -- layout of wide material: a synthetic problem with what later problems bring -----------
@@ -244,7 +255,8 @@ def _stress_problem() -> Problem:
     relu = Piecewise((z, z > 0), (0, True))
     chain = EqChain(Symbol("y"), long_sum, long_sum.subs(Symbol("a_1"), 2), long_sum.subs(Symbol("a_2"), 3))
     proved = Verdict(Status.PROVED, "synthetic")
-    figure = Figure("stress-line", lambda ax: ax.plot([0, 1], [0, 1]), text("A line through {} and 1.", z))
+    line = Curve(((0, 0), (1, 1)), color=BLUE, label=text("the line {}", Equation(Symbol("y"), z)))
+    figure = Figure("stress-line", Plot((0, 1), (0, 1), (line,), text("A sketch of {}", z)), text("A line through {} and 1.", z))
     steps = (
         Step(Kind.INTERPRETATION, "", text("The sum {} has many terms and runs across lines in prose.", long_sum)),
         Step(Kind.STEP, "A long chain", text("The chain:"), display=(chain,), verdict=proved),
@@ -260,16 +272,15 @@ def _stress_problem() -> Problem:
 
 def test_wide_formulas_are_fitted_not_overfull(tmp_path):
     problem = _stress_problem()
-    figures = tmp_path / "figures"
-    save(problem.parts[0].steps[5].figure, figures)
-    tex = render_problem(problem, "tex", {"stress-line": {"svg": "figures/stress-line.svg", "pdf": "figures/stress-line.pdf"}})
-    pdf, log = compile_tex(tex, tmp_path / "work", figures)
+    tex = render_problem(problem, "tex", {"stress-line": {"svg": "figures/stress-line.svg"}})
+    pdf, log = compile_tex(tex, tmp_path / "work")
     assert not overfull_boxes(log, tex)
     # The wide matrix and the boxed long sum cannot break, so they are scaled; nothing else.
     assert len(scaled_displays(log)) >= 2
-    assert "figures/stress-line.pdf" in log
     text_ = pdftotext(pdf)
     assert "Note — Aside." in text_ and "Answer." in text_ and "What the figure shows:" in text_
+    # The figure is drawn in place: its title and its legend, math typeset.
+    assert "A sketch of z" in text_ and "the line y = z" in text_
 
 
 @pytest.mark.parametrize(
@@ -307,7 +318,7 @@ def test_latex_errors_name_the_source_line(broken, tmp_path):
     tex = render_problem(Problem("stress-set", "s3", "Errors", text("Statement."), (part,)), "tex")
     tex = tex.replace("\\end{document}", f"\nSome prose.\n{broken}\n\\end{{document}}")
     with pytest.raises(RenderError) as failure:
-        compile_pdf(tex, tmp_path / "x.pdf", tmp_path)
+        compile_pdf(tex, tmp_path / "x.pdf")
     message = str(failure.value)
     assert broken in message, message
     assert message.count("\n") <= 3, "the error, not the log"

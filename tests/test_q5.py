@@ -7,13 +7,12 @@ indicator, a flipped sign, the wrong convention at the kink, a wrong worked exam
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from sympy import Abs, Derivative, Eq, Ne, Rational, Subs, sign
 
 from derive.claims import EqualOn, IffOn, Sign
 from derive.model import Kind, Status
+from derive.plot import Arrow, Curve, Marker
 from derive.problems.cs182_hw0 import q5
 from derive.registry import build_problem, load
 from derive.relu import Indicator, ReLU
@@ -73,35 +72,39 @@ def test_every_case_of_b_has_a_figure_and_notes(verified):
         assert any(s.kind is Kind.NOTE for s in part.steps), case
 
 
-def _svg(figure) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    out = []
-    for _ in range(2):
-        with matplotlib.rc_context({"svg.hashsalt": "test"}):
-            fig, ax = plt.subplots()
-            figure.draw(ax)
-            assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
-            assert ax.get_legend() is not None
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format="svg", metadata={"Date": None})
-            plt.close(fig)
-            out.append(buffer.getvalue())
-    assert out[0] == out[1], "figure is not deterministic"
-    return out[0]
-
-
-def test_figures_draw_deterministically():
+def test_figures_show_each_example_as_computed_by_hand():
+    """Each worked example's plot: the two ReLU graphs through their breakpoints only,
+    the elbows where -b/w puts them, the training point and the prediction."""
     problem = build_problem("cs182-hw0", "q5")
-    names = [s.figure.name for p in problem.parts for s in p.steps if s.figure is not None]
-    assert len(names) == len(set(names))
-    for part in problem.parts:
-        for step in part.steps:
-            if step.figure is not None:
-                _svg(step.figure)
+    figures = {s.figure.name: s.figure for p in problem.parts for s in p.steps if s.figure is not None}
+    assert len(figures) == 6
+    # name: (w, b, x, lambda) of the example, as the parts state them
+    examples = {
+        "q5-b-i": (1, -1, Rational(-1, 2), Rational(1, 4)),
+        "q5-b-ii-right": (1, 0, 1, Rational(1, 4)),
+        "q5-b-ii-left": (1, 2, 1, Rational(1, 4)),
+        "q5-b-ii-large": (1, 0, 1, 2),
+        "q5-b-iii": (1, 2, -1, Rational(1, 4)),
+        "q5-b-iv": (-1, 2, 1, Rational(1, 4)),
+    }
+    assert set(figures) == set(examples)
+    for name, (wv, bv, xv, lv) in examples.items():
+        plot = figures[name].plot
+        assert plot.title and plot.xlabel and plot.ylabel and len(plot.legend) >= 5
+        active = wv * xv + bv > 0
+        prediction = max(wv * xv + bv, 0)
+        wn, bn = (wv - lv * xv, bv - lv) if active else (wv, bv)  # error 1: gradient (x, 1) when active
+        curves = [e for e in plot.elements if isinstance(e, Curve)]
+        before, after = curves[0].points, curves[1].points
+        for (wk, bk), points in (((wv, bv), before), ((wn, bn), after)):
+            assert len(points) <= 3  # breakpoints, not samples
+            assert all(yy == pytest.approx(max(float(wk * xx + bk), 0.0)) for xx, yy in points)
+        markers = [(m.x, m.y) for m in plot.elements if isinstance(m, Marker)]
+        assert (pytest.approx(float(-bv / wv)), 0.0) in markers  # the old elbow
+        if (wn, bn) != (wv, bv):
+            assert (pytest.approx(float(-bn / wn)), 0.0) in markers  # the new elbow
+        assert (float(xv), float(prediction - 1)) in markers and (float(xv), float(prediction)) in markers
+        assert any(isinstance(e, Arrow) for e in plot.elements) == (float(-bn / wn) != float(-bv / wv))
 
 
 def test_worked_examples_of_b_ii_lie_on_both_sides_of_the_condition():

@@ -1,6 +1,6 @@
-"""What makes a build fast must not change what it writes: figures drawn on worker
-processes or between verifications, formulas printed ahead of the verdicts, views
-shared between formats, and chores done while workers verify."""
+"""What makes a build fast must not change what it writes: formulas printed ahead of
+the verdicts, views shared between formats, chores done while workers verify, and
+figures drawn once verification is done, before anything is written."""
 
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ from derive.errors import DeriveError, RenderError, VerificationFailed
 from derive.model import Figure, Kind, Part, Problem, ProblemSet, Status, Step, Verdict, text
 from derive.parallel import run_all
 from derive.pipeline import build
-from derive.render import escape_tex, render_problem, render_set
-from derive.render.figures import draw
-from derive.render.view import problem_view
+from derive.plot import BLUE, Curve, Plot
+from derive.render import escape_tex, render_figure, render_problem, render_set
+from derive.render.view import figure_views, problem_view
 from derive.verify import checks, verify_problem
 
 t = Symbol("t")
@@ -31,17 +31,9 @@ TRUE = Equal((t + 1) ** 2, t**2 + 2 * t + 1)
 FALSE = Equal((t + 1) ** 2, t**2 + 2 * t + 2)
 
 
-def _line(slope: float, label: str):
-    def draw_on(ax) -> None:
-        ax.plot([0.0, 1.0], [0.0, slope], label=label)
-        ax.set_xlabel(r"$t$")
-        ax.legend(loc="best")
-
-    return draw_on
-
-
-def _broken(ax) -> None:
-    raise ValueError("no such data")
+def _line(slope: float, label: str) -> Plot:
+    return Plot((0, 1), (min(0, slope), max(0, slope)), (Curve(((0, 0), (1, slope)), color=BLUE, label=text(label)),),
+                xlabel=text("{}", t))
 
 
 def _problem(*figures: Figure, claim: Equal = TRUE, problem_id: str = "q2") -> Problem:
@@ -51,7 +43,8 @@ def _problem(*figures: Figure, claim: Equal = TRUE, problem_id: str = "q2") -> P
     return Problem("cs182-hw0", problem_id, "A problem with figures", text("Draw {}.", t), (Part("a", text("Go."), tuple(steps)),))
 
 
-FIGURES = (Figure("speed-one", _line(1.0, r"$t$ rising")), Figure("speed-two", _line(-2.0, "falling")))
+FIGURES = (Figure("speed-one", _line(1.0, "t rising")), Figure("speed-two", _line(-2.0, "falling")))
+BROKEN = Figure("speed-broken", _line(3.0, "cannot be drawn"))
 
 
 @pytest.fixture
@@ -92,46 +85,61 @@ def test_an_interrupted_chore_stops_the_workers():
         run_all(operator.neg, list(range(4)), 2, meanwhile=[interrupt])
 
 
-# -- figures: drawn anywhere, written the same --------------------------------------------------
+# -- figures: drawn after verification, before anything is written ---------------------------
+
+
+def _drawn(problem: Problem) -> dict[str, str]:
+    """Each figure's SVG, drawn here from the problem's view: what the build must write."""
+    return {f.name: render_figure(f.plot) for f in figure_views(problem_view(problem))}
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_figures_are_written_as_drawn_whoever_draws_them(problem_with, tmp_path, jobs):
+def test_figures_are_written_as_drawn_fresh_or_from_cached_verdicts(problem_with, tmp_path, jobs):
     problem_with(_problem(*FIGURES))
     cache = Cache(tmp_path / "cache", documents=False)
-    fresh = tmp_path / "fresh"  # claims to verify: this process draws between results
+    fresh = tmp_path / "fresh"  # claims to verify
     build(["cs182-hw0/q2"], "md,tex,json,txt", fresh, cache=cache, jobs=jobs)
-    again = tmp_path / "again"  # verdicts cached: the workers draw (jobs=2)
+    again = tmp_path / "again"  # verdicts cached
     build(["cs182-hw0/q2"], "md,tex,json,txt", again, cache=Cache(cache.directory, documents=False), jobs=jobs)
     files = _files(fresh)
     assert files == _files(again)
-    for figure in FIGURES:
-        for fmt, data in draw(figure).items():
-            assert files[f"cs182-hw0/figures/{figure.name}.{fmt}"] == data
-        assert f"figures/{figure.name}.svg" in files["cs182-hw0/q2.md"].decode()
-        assert f"figures/{figure.name}.pdf" in files["cs182-hw0/q2.tex"].decode()
+    figures = sorted(p for p in files if p.startswith("cs182-hw0/figures/"))
+    assert figures == [f"cs182-hw0/figures/{f.name}.svg" for f in sorted(FIGURES, key=lambda f: f.name)]
+    for name, svg in _drawn(_problem(*FIGURES)).items():
+        assert files[f"cs182-hw0/figures/{name}.svg"].decode() == svg
+        assert f"figures/{name}.svg" in files["cs182-hw0/q2.md"].decode()
+    tex = files["cs182-hw0/q2.tex"].decode()
+    assert tex.count("\\begin{axis}") == len(FIGURES) and "figures/" not in tex
 
 
 def test_a_changed_drawing_changes_the_file():
-    one, two = (draw(Figure("same-name", _line(slope, "a line"))) for slope in (1.0, 3.0))
-    assert one["svg"] != two["svg"] and one["pdf"] != two["pdf"]
+    one, two = (_drawn(_problem(Figure("same-name", _line(slope, "a line"))))["same-name"] for slope in (1.0, 3.0))
+    assert one != two
+
+
+@pytest.fixture
+def broken_drawing(monkeypatch):
+    """Drawing the figure named speed-broken fails (a template error, say)."""
+
+    def draw(plot):
+        if plot.page.clip_id == "clip-speed-broken":
+            raise RenderError("template figure.svg.j2: no such data")
+        return render_figure(plot)
+
+    monkeypatch.setattr(derive.pipeline, "render_figure", draw)
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-@pytest.mark.parametrize("cached", [False, True])
-def test_a_figure_that_cannot_be_drawn_fails_the_build_before_writing(problem_with, tmp_path, jobs, cached):
-    cache = Cache(tmp_path / "cache", documents=False)
-    if cached:  # so that the figures go to the workers
-        build(["cs182-hw0/q2"], "md", tmp_path / "first", cache=cache, jobs=1)
-    problem_with(_problem(FIGURES[0], Figure("speed-broken", _broken)))
+def test_a_figure_that_cannot_be_drawn_fails_the_build_before_writing(problem_with, broken_drawing, tmp_path, jobs):
+    problem_with(_problem(FIGURES[0], BROKEN))  # the good figure comes first
     out = tmp_path / "out"
-    with pytest.raises(RenderError, match="speed-broken.*ValueError: no such data"):
-        build(["cs182-hw0/q2"], "md,json", out, cache=Cache(cache.directory, documents=False), jobs=jobs)
+    with pytest.raises(RenderError, match="no such data"):
+        build(["cs182-hw0/q2"], "md,json", out, jobs=jobs)
     assert _files(out) == {}
 
 
-def test_a_refuted_claim_is_reported_before_a_broken_figure(problem_with, tmp_path):
-    problem_with(_problem(Figure("speed-broken", _broken), claim=FALSE))
+def test_a_refuted_claim_is_reported_before_a_broken_figure(problem_with, broken_drawing, tmp_path):
+    problem_with(_problem(BROKEN, claim=FALSE))
     with pytest.raises(VerificationFailed):
         build(["cs182-hw0/q2"], "md", tmp_path / "out", jobs=2)
     assert _files(tmp_path / "out") == {}
@@ -145,7 +153,7 @@ def verified() -> Problem:
     return verify_problem(_problem(*FIGURES))
 
 
-FILES = {f.name: {"svg": f"figures/{f.name}.svg", "pdf": f"figures/{f.name}.pdf"} for f in FIGURES}
+FILES = {f.name: {"svg": f"figures/{f.name}.svg"} for f in FIGURES}
 
 
 @pytest.mark.parametrize("fmt", ["md", "tex", "json", "txt"])
@@ -174,25 +182,24 @@ def test_escape_tex_is_the_same_every_time(value, escaped):
 
 
 def test_a_figure_is_drawn_alike_after_others_and_alone():
-    """matplotlib's formula layouts are shared between figures and formats in a process:
-    a figure drawn after others is byte for byte the one a fresh process draws."""
+    """Drawing is a pure function of the plot: a figure drawn after others (memoized
+    formulas and templates) is byte for byte the one a fresh process draws."""
     import hashlib
     import subprocess
     import sys
 
     from derive.registry import build_problem
-    from derive.render.figures import figures_of
 
-    figures = figures_of(build_problem("cs182-hw0", "q5"))
-    assert len(figures) > 1
-    after_others = [draw(f) for f in figures][-1]
+    after_others = [render_figure(f.plot) for f in figure_views(problem_view(build_problem("cs182-hw0", "q5")))]
+    assert len(after_others) > 1
     script = (
-        "import hashlib, sys; from derive.registry import build_problem; from derive.render.figures import figures_of, draw; "
-        "files = draw(figures_of(build_problem('cs182-hw0', 'q5'))[-1]); "
-        "print(hashlib.sha256(files['svg']).hexdigest(), hashlib.sha256(files['pdf']).hexdigest())"
+        "import hashlib; from derive.registry import build_problem; from derive.render import render_figure; "
+        "from derive.render.view import figure_views, problem_view; "
+        "f = figure_views(problem_view(build_problem('cs182-hw0', 'q5')))[-1]; "
+        "print(hashlib.sha256(render_figure(f.plot).encode()).hexdigest())"
     )
-    alone = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
-    assert alone == [hashlib.sha256(after_others[fmt]).hexdigest() for fmt in ("svg", "pdf")]
+    alone = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.strip()
+    assert alone == hashlib.sha256(after_others[-1].encode()).hexdigest()
 
 
 @pytest.mark.parametrize(
@@ -237,18 +244,21 @@ def test_documents_rendered_after_warming_are_the_ones_rendered_cold():
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_figures_are_drawn_alike_when_one_claim_is_left_to_verify(problem_with, tmp_path, jobs):
-    """One claim to verify on two processes: the workers verify it and draw."""
+def test_one_claim_left_to_verify_is_verified_here_and_writes_alike(problem_with, tmp_path, jobs):
+    """One claim to verify, the rest cached (the build verifies a single claim in this
+    process rather than start a worker for it): the documents and figures are those of
+    a build that verified everything."""
     cache = Cache(tmp_path / "cache", documents=False)
+    edited = Equal((t + 2) ** 2, t**2 + 4 * t + 4)  # a new claim: verified, not from the cache
     problem_with(_problem(*FIGURES))
     build(["cs182-hw0/q2"], "md,tex", tmp_path / "first", cache=cache, jobs=1)
-    edited = Equal((t + 2) ** 2, t**2 + 4 * t + 4)  # a new claim: verified, not from the cache
     problem_with(_problem(*FIGURES, claim=edited))
     report = build(["cs182-hw0/q2"], "md,tex", tmp_path / "edited", cache=Cache(cache.directory, documents=False), jobs=jobs)
     assert all(s.verdict.status.ok for part in report.problems[0].parts for _, s in part.claims())
-    for figure in FIGURES:
-        for fmt, data in draw(figure).items():
-            assert (tmp_path / "edited" / "cs182-hw0" / "figures" / f"{figure.name}.{fmt}").read_bytes() == data
+    build(["cs182-hw0/q2"], "md,tex", tmp_path / "uncached", jobs=jobs)
+    assert _files(tmp_path / "edited") == _files(tmp_path / "uncached")
+    for name, svg in _drawn(_problem(*FIGURES)).items():
+        assert (tmp_path / "edited" / "cs182-hw0" / "figures" / f"{name}.svg").read_text() == svg
 
 
 # -- verification starts while later problems are built ----------------------------------------

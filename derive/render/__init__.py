@@ -21,7 +21,9 @@ from markupsafe import Markup
 
 from derive.errors import RenderError
 from derive.model import Problem, ProblemSet, Status, Summary
-from derive.render.unicode import math_to_unicode
+from derive.render.figures import PlotView
+from derive.render.figures import fmt as figure_number
+from derive.render.unicode import math_to_unicode, prose_to_unicode
 from derive.render.view import ProblemView, Segment, problem_view
 
 if TYPE_CHECKING:
@@ -134,14 +136,6 @@ def _prose_tex(segs: tuple[Segment, ...]) -> Markup:
     return Markup("".join(rf"\({s.value}\)" if s.kind == "math" else escape_tex(s.value) for s in segs))
 
 
-def _prose_txt(segs: tuple[Segment, ...]) -> str:
-    out = []
-    for s in segs:
-        # A multi-line formula inside prose (a piecewise definition) reads as clauses.
-        out.append("; ".join(math_to_unicode(s.value).splitlines()) if s.kind == "math" else s.value)
-    return "".join(out)
-
-
 def _mark(status: Status) -> str:
     return MARKS[status][0]
 
@@ -175,9 +169,15 @@ def environment(fmt: str) -> jinja2.Environment:
         )
         env.filters["prose"] = _prose_tex
         env.filters["latex"] = lambda s: Markup(s)
+        # Data coordinates of figures: fixed notation, ASCII minus, as pgfplots reads them.
+        env.filters["num"] = lambda v, places=4: Markup(figure_number(v, places))
+    elif fmt == "svg":
+        # XML: every value escaped; words in Unicode, numbers in fixed notation.
+        env = jinja2.Environment(trim_blocks=True, lstrip_blocks=True, autoescape=True, **common)
+        env.filters["num"] = figure_number
     else:
         env = jinja2.Environment(trim_blocks=True, lstrip_blocks=True, autoescape=False, **common)
-        env.filters["prose"] = _prose_md if fmt == "md" else _prose_txt
+        env.filters["prose"] = _prose_md if fmt == "md" else prose_to_unicode
         env.filters["unicode"] = math_to_unicode
         env.filters["md_escape"] = escape_md
     env.filters["mark"] = _mark
@@ -256,6 +256,11 @@ def render_set(
     return _render(fmt, f"set.{fmt}.j2", set=problem_set, problems=views, summary=summary)
 
 
+def render_figure(plot: PlotView) -> str:
+    """A figure's plot as a standalone SVG document."""
+    return _render("svg", "figure.svg.j2", page=plot.page)
+
+
 def warm(
     problem: Problem, figure_files: Mapping[str, Mapping[str, str]] | None = None, formats: Sequence[str] = FORMATS
 ) -> None:
@@ -269,6 +274,8 @@ def warm(
     for fmt in formats:
         if fmt in ("md", "tex", "txt"):
             _compile_templates(fmt)
+    if any(step.figure for part in view.parts for step in part.steps):
+        _compile_templates("svg")
     segs = _segments_of(view)
     if "tex" in formats:
         prose = [s.value for s in segs if s.kind == "text"] + [view.title, view.set_title]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from pylatexenc.latex2text import LatexNodes2Text
@@ -137,4 +137,23 @@ def math_to_unicode(latex: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-__all__ = ["math_to_unicode"]
+class _Segment(Protocol):
+    kind: str  # "text" or "math" (then value is LaTeX)
+    value: str
+
+
+def prose_to_unicode(segs: Iterable[_Segment], minus: str = "-") -> str:
+    """Prose (words and formulas) as one line of Unicode text, for the terminal and for
+    the words inside drawings; ``minus`` is the minus sign of the formulas (a drawing
+    uses U+2212, as its tick labels and typeset math do)."""
+    out = []
+    for s in segs:
+        if s.kind == "math":
+            # A multi-line formula inside prose (a piecewise definition) reads as clauses.
+            out.append("; ".join(math_to_unicode(s.value).splitlines()).replace("-", minus))
+        else:
+            out.append(s.value)
+    return "".join(out)
+
+
+__all__ = ["math_to_unicode", "prose_to_unicode"]

@@ -14,6 +14,7 @@ from sympy import Basic, Symbol
 from derive.model import Kind, Part, Problem, Step, Summary, Text, Verdict
 from derive.notation import Boxed, Equation, Relation, Tuple_, Words
 from derive.printing import latex
+from derive.render.figures import PlotView, plot_view
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Segment:
 class FigureView:
     name: str
     description: tuple[Segment, ...]
+    plot: PlotView
     files: Mapping[str, str] = field(default_factory=dict)  # format -> path relative to the document
 
 
@@ -121,7 +123,10 @@ def _step(step: Step, label: str, symbols: Mapping[Basic, str], figure_files: Ma
     figure = None
     if step.figure is not None:
         figure = FigureView(
-            step.figure.name, segments(step.figure.description, symbols), figure_files.get(step.figure.name, {})
+            step.figure.name,
+            segments(step.figure.description, symbols),
+            plot_view(step.figure.name, step.figure.plot, lambda words: segments(words, symbols)),
+            figure_files.get(step.figure.name, {}),
         )
     return StepView(step.kind.value, step.title, segments(step.text, symbols), displays, claim, step.verdict, figure, label,
                     cuts, claim_cut)
@@ -145,6 +150,11 @@ def _set_title(set_id: str) -> str:
         return get_set(set_id).title
     except UnknownTargetError:
         return set_id
+
+
+def figure_views(view: ProblemView) -> list[FigureView]:
+    """The figures of a problem's view, in document order."""
+    return [step.figure for part in view.parts for step in part.steps if step.figure is not None]
 
 
 def problem_view(problem: Problem, figure_files: Mapping[str, Mapping[str, str]] | None = None) -> ProblemView:

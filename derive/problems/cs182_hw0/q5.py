@@ -40,8 +40,10 @@ from sympy import (
 
 from derive.claims import EqualOn, IffOn, Sign
 from derive.model import Figure, Kind, Part, Problem, Step, Text, text
-from derive.notation import Boxed, Element, Elementwise, Equation, RealSpace, Relation, Size, Tuple_
+from derive.notation import Boxed, EqChain, Element, Elementwise, Equation, RealSpace, Relation, Size, Tuple_
 from derive.ops import Entry
+from derive.plot import BLACK, BLUE, DARK_GREY, GREY, ORANGE, RED, Arrow, Curve, HLine, Marker, Note, Plot, VLine
+from derive.plot import Element as PlotElement
 from derive.relu import Indicator, ReLU
 
 # -- symbols ---------------------------------------------------------------------------------
@@ -168,51 +170,48 @@ def _f(v: Rational) -> float:
     return float(v)
 
 
-def _relu_line(wv: float, bv: float, ts: list[float]) -> list[float]:
-    return [max(wv * s + bv, 0.0) for s in ts]
+def _relu_points(wv: Rational, bv: Rational, lo: float, hi: float) -> tuple[tuple[float, float], ...]:
+    """The graph of t -> ReLU(wv t + bv) on [lo, hi]: its ends and its elbow, if inside."""
+    ts = [lo, hi]
+    if wv != 0 and lo < _f(-bv / wv) < hi:
+        ts.insert(1, _f(-bv / wv))
+    return tuple((s, max(_f(wv) * s + _f(bv), 0.0)) for s in ts)
 
 
-def _draw_example(ax, ex: Example, title: str) -> None:
+def _example_plot(ex: Example, title: Text) -> Plot:
     """φ before (solid) and after (dashed) the step; elbows, pivot, point and motion marked."""
-    W, B, X = _f(ex.w), _f(ex.b), _f(ex.x)
-    Wn, Bn = _f(ex.w_new), _f(ex.b_new)
+    X, Y, P = _f(ex.x), _f(ex.y), _f(ex.prediction)
     E, En = _f(ex.elbow), _f(ex.elbow_new)
-    Y, P = _f(ex.y), _f(ex.prediction)
     moved = ex.elbow_new != ex.elbow
-    pivot = -1 / X if ex.gate else None
-    marks = [E, En, X] + ([pivot] if pivot is not None else [])
+    pivot = -1 / ex.x if ex.gate else None
+    marks = [E, En, X] + ([_f(pivot)] if pivot is not None else [])
     lo, hi = min(marks) - 1.5, max(marks) + 1.5
-    ts = [lo + (hi - lo) * k / 400 for k in range(401)]
-    ax.axhline(0.0, color="0.6", linewidth=0.8)
-    ax.plot(ts, _relu_line(W, B, ts), color="tab:blue", linewidth=2.0, label=r"$\phi$ before the step")
-    ax.plot(ts, _relu_line(Wn, Bn, ts), color="tab:orange", linewidth=2.0, linestyle="--", label=r"$\phi$ after the step")
+    before, after = _relu_points(ex.w, ex.b, lo, hi), _relu_points(ex.w_new, ex.b_new, lo, hi)
+    elements: list[PlotElement] = [
+        HLine(0.0, color=GREY, width=0.8),
+        Curve(before, color=BLUE, width=2.0, label=text("{} before the step", phi_value)),
+        Curve(after, color=ORANGE, width=2.0, dash="dashed", label=text("{} after the step", phi_value)),
+    ]
     if pivot is not None:
-        ax.axvline(pivot, color="0.4", linestyle="-.", linewidth=0.9, label=f"pivot -1/x = {-1 / ex.x}")
-    ax.axvline(E, color="tab:blue", linestyle=":", linewidth=1.0)
-    old_label = f"old elbow e = {ex.elbow}" if moved else f"elbow e = e' = {ex.elbow}"
-    ax.plot([E], [0.0], marker="o", markersize=7, color="tab:blue", linestyle="none", label=old_label)
+        pivot_label = text("pivot {}", Equation(-1 / x, pivot))
+        elements.append(VLine(_f(pivot), color=DARK_GREY, width=0.9, dash="dashdot", label=pivot_label))
+    elements.append(VLine(E, color=BLUE, width=1.0, dash="dotted"))
+    old_label = text("old elbow {}", Equation(e, ex.elbow)) if moved else text("elbow {}", EqChain(e, ep, ex.elbow))
+    elements.append(Marker(E, 0.0, "circle", color=BLUE, label=old_label))
     if moved:
-        ax.axvline(En, color="tab:orange", linestyle=":", linewidth=1.0)
-        ax.plot([En], [0.0], marker="s", markersize=7, color="tab:orange", linestyle="none", label=f"new elbow e' = {ex.elbow_new}")
-    top = max(_relu_line(W, B, [lo, hi]) + _relu_line(Wn, Bn, [lo, hi]) + [P, 1.0])
+        elements.append(VLine(En, color=ORANGE, width=1.0, dash="dotted"))
+        elements.append(Marker(En, 0.0, "square", color=ORANGE, label=text("new elbow {}", Equation(ep, ex.elbow_new))))
+    top = max([y for _, y in before + after] + [P, 1.0])
     bottom = min(Y, 0.0) - 0.9
     if moved:
-        ax.annotate(
-            "",
-            xy=(En, bottom + 0.55),
-            xytext=(E, bottom + 0.55),
-            arrowprops={"arrowstyle": "->", "color": "black", "linewidth": 1.5},
-        )
-        ax.text((E + En) / 2, bottom + 0.42, "elbow moves", ha="center", va="top", fontsize=8)
-    ax.plot([X, X], [Y, P], color="tab:red", linewidth=1.0)
-    ax.plot([X], [Y], marker="o", markersize=7, color="black", linestyle="none", label=f"training point (x, y) = ({ex.x}, {ex.y})")
-    ax.plot([X], [P], marker="x", markersize=9, color="tab:red", linestyle="none", label=r"prediction $\phi(x)$ = " + f"{ex.prediction}")
-    ax.set_xlim(lo, hi)
-    ax.set_ylim(bottom, top + 0.5)
-    ax.set_xlabel("input t")
-    ax.set_ylabel(r"$\phi(t)$")
-    ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=7, loc="best", framealpha=0.9)
+        elements.append(Arrow((E, bottom + 0.55), (En, bottom + 0.55), width=1.5))
+        elements.append(Note((E + En) / 2, bottom + 0.42, text("elbow moves"), anchor="below", size=8.0))
+    elements += [
+        Curve(((X, Y), (X, P)), color=RED, width=1.0),
+        Marker(X, Y, "circle", color=BLACK, label=text("training point {}", Equation(Tuple(x, y), Tuple(ex.x, ex.y)))),
+        Marker(X, P, "cross", size=9.0, color=RED, label=text("prediction {}", Equation(phi(x), ex.prediction))),
+    ]
+    return Plot((lo, hi), (bottom, top + 0.5), tuple(elements), title, text("input {}", t), text("{}", phi(t)))
 
 
 def _direction(ex: Example) -> str:
@@ -239,7 +238,7 @@ def _motion(ex: Example) -> Text:
     return out + (".",)
 
 
-def _example_figure(name: str, ex: Example, title: str) -> Figure:
+def _example_figure(name: str, ex: Example, title: Text) -> Figure:
     moved = ex.elbow_new != ex.elbow
     description = (
         text(
@@ -275,10 +274,10 @@ def _example_figure(name: str, ex: Example, title: str) -> Figure:
         )
         + _motion(ex)
     )
-    return Figure(name, lambda ax: _draw_example(ax, ex, title), description)
+    return Figure(name, _example_plot(ex, title), description)
 
 
-def _example_steps(label: str, ex: Example, figure_name: str, title: str) -> tuple[Step, ...]:
+def _example_steps(label: str, ex: Example, figure_name: str, title: Text) -> tuple[Step, ...]:
     return (
         Step(
             Kind.STEP,
@@ -670,7 +669,7 @@ def part_b_i() -> Part:
                 b <= 0,
             ),
         ),
-        *_example_steps("inactive point", ex, "q5-b-i", "(b.i) inactive point: nothing moves"),
+        *_example_steps("inactive point", ex, "q5-b-i", text("(b.i) inactive point: nothing moves")),
         Step(
             Kind.ANSWER,
             "Answer",
@@ -808,15 +807,15 @@ def part_b_ii() -> Part:
             text("As {} grows without bound the new elbow tends to the pivot:", lam),
             claim=EqualOn(Limit(ep, lam, oo), -1 / x, CASE_II[:-1], DEFS),
         ),
-        *_example_steps("elbow moves right", right, "q5-b-ii-right", "(b.ii) b = 0, small step: slope down, elbow right"),
-        *_example_steps("elbow moves left", left, "q5-b-ii-left", "(b.ii) b = 2, small step: slope down, elbow left"),
+        *_example_steps("elbow moves right", right, "q5-b-ii-right", text("(b.ii) {}, small step: slope down, elbow right", Equation(b, 0))),
+        *_example_steps("elbow moves left", left, "q5-b-ii-left", text("(b.ii) {}, small step: slope down, elbow left", Equation(b, 2))),
         Step(
             Kind.STEP,
             "Worked example (elbow stays)",
             text("On the boundary {} the line turns about its own elbow, which stays put:", Eq(w, b * x)),
             claim=tie.values_claim(),
         ),
-        *_example_steps("large step", flip, "q5-b-ii-large", "(b.ii) large step λ = 2 > w/x: slope flips sign"),
+        *_example_steps("large step", flip, "q5-b-ii-large", text("(b.ii) large step {}: slope flips sign", Relation(Equation(lam, 2), "gt", w / x))),
         Step(
             Kind.ANSWER,
             "Answer",
@@ -929,7 +928,7 @@ def part_b_iii() -> Part:
             claim=Sign(ep - e, "gt", CASE_III, DEFS),
         ),
         *_pivot_steps(CASE_III, "left"),
-        *_example_steps("training input left of 0", ex, "q5-b-iii", "(b.iii) x < 0: slope up, elbow right"),
+        *_example_steps("training input left of 0", ex, "q5-b-iii", text("(b.iii) {}: slope up, elbow right", x < 0)),
         _elbow_answer(
             "The slope increases and the elbow moves right, for every parameter value the case allows and every "
             "{}; the elbow stays left of {}, its limit as {}. A large step, {}, carries the elbow past the "
@@ -1016,7 +1015,7 @@ def part_b_iv() -> Part:
             claim=Sign(ep - e, "lt", CASE_IV, DEFS),
         ),
         *_pivot_steps(CASE_IV, "right"),
-        *_example_steps("unit falling to the right", ex, "q5-b-iv", "(b.iv) w < 0: slope steeper, elbow left"),
+        *_example_steps("unit falling to the right", ex, "q5-b-iv", text("(b.iv) {}: slope steeper, elbow left", w < 0)),
         _elbow_answer(
             "The slope decreases (becomes more negative, steeper) and the elbow moves left, for every parameter "
             "value the case allows and every {}; the elbow stays right of {}, its limit as {}. A large step, {}, "
