@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 
-from sympy import Basic, Integer, MatMul, Symbol, ZeroMatrix
+from sympy import Basic, Expr, Integer, MatMul, Symbol, ZeroMatrix
 from sympy.printing.latex import LatexPrinter
 
 from derive.ops import NUMERATOR, Entry, Jacobian, shape_of
@@ -309,7 +309,7 @@ def _latex(expr: Basic, names: tuple[tuple[Basic, str], ...]) -> str:
 
 
 def _print(expr: Basic, names: tuple[tuple[Basic, str], ...]) -> str:
-    with _cheap_matmul_sign():
+    with _cheap_matmul_sign(), _quick_polynomial_constancy():
         return DerivePrinter({"symbol_names": dict(names)}).doprint(expr)
 
 
@@ -333,3 +333,37 @@ def _cheap_matmul_sign() -> Iterator[None]:
         yield
     finally:
         MatMul.could_extract_minus_sign = original  # type: ignore[method-assign]
+
+
+_is_constant = Expr.is_constant
+
+
+def _polynomial_is_constant(self: Expr, *wrt: Basic, **flags: object) -> bool | None:
+    # SymPy's first test, without the simplify before it: a polynomial that takes two
+    # different values at all-zeros and all-ones is not constant. Anything else is left
+    # to SymPy's own test.
+    free = self.free_symbols
+    if not wrt and not flags and free and all(s.is_Symbol for s in free) and self.is_polynomial(*free):
+        at_zero = self.subs({s: 0 for s in free}, simultaneous=True)
+        at_one = self.subs({s: 1 for s in free}, simultaneous=True)
+        if at_zero.is_Rational and at_one.is_Rational and at_zero != at_one:
+            return False
+    return _is_constant(self, *wrt, **flags)
+
+
+@contextmanager
+def _quick_polynomial_constancy() -> Iterator[None]:
+    """While printing, tell a polynomial exponent is not constant without simplifying it.
+
+    SymPy's printer splits a product into numerator and denominator with
+    ``fraction(expr, exact=True)``, which asks ``is_constant()`` of every negative
+    exponent other than -1 (the ``-n/2`` of a Gaussian's normalising constant); that
+    simplifies the exponent first, and the first ``simplify`` of a process imports
+    ``sympy.physics`` (~0.3 s). For a polynomial both tests give the same answer.
+    """
+    original = Expr.is_constant
+    Expr.is_constant = _polynomial_is_constant  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Expr.is_constant = original  # type: ignore[method-assign]
