@@ -53,6 +53,28 @@ class DerivePrinter(LatexPrinter):
     printmethod = "_derive_latex"
     _default_settings = {**LatexPrinter._default_settings, "symbol_names": {}}
 
+    def __init__(self, settings: Mapping[str, object] | None = None) -> None:
+        super().__init__(settings)
+        self._printed: dict[Basic, str] = {}
+
+    def _print(self, expr: object, **kwargs: object) -> str:
+        # Every part of a formula printed once per printer: a displayed equation is printed
+        # whole and then again cut into lines, and formulas share their parts. What a part
+        # prints as depends on the part and the settings alone, except when the caller
+        # passes arguments (a power's exponent to a function), which are not kept.
+        if kwargs or not isinstance(expr, Basic):
+            return super()._print(expr, **kwargs)
+        try:
+            return self._printed[expr]
+        except KeyError:
+            pass
+        except TypeError:  # something unhashable inside expr
+            return super()._print(expr)
+        if len(self._printed) >= 16384:
+            self._printed.clear()
+        tex = self._printed[expr] = super()._print(expr)
+        return tex
+
     def _split_super_sub(self, name: str) -> tuple[str, list[str], list[str]]:
         # A symbol's name split into base, superscripts and subscripts and translated
         # (Greek letters, accents): the same every time, and asked for at every symbol
@@ -310,7 +332,13 @@ def _latex(expr: Basic, names: tuple[tuple[Basic, str], ...]) -> str:
 
 def _print(expr: Basic, names: tuple[tuple[Basic, str], ...]) -> str:
     with _cheap_matmul_sign(), _quick_polynomial_constancy():
-        return DerivePrinter({"symbol_names": dict(names)}).doprint(expr)
+        return _printer(names).doprint(expr)
+
+
+@lru_cache(maxsize=64)
+def _printer(names: tuple[tuple[Basic, str], ...]) -> DerivePrinter:
+    # One printer per notation, so that what it printed serves the next formula too.
+    return DerivePrinter({"symbol_names": dict(names)})
 
 
 def _leading_minus(self: MatMul) -> bool:

@@ -11,6 +11,7 @@ from sympy import Identity, Integer, KroneckerDelta, MatrixSymbol, Sum, Symbol, 
 from derive.notation import Boxed, Element, EqChain, Equation, RealSpace, Relation, Words
 from derive.ops import Entry, Jacobian, SqNorm
 from derive.printing import latex
+from derive.relu import ReLU
 
 n = Symbol("n", integer=True, positive=True)
 i, j, k = (Symbol(s, integer=True) for s in "ijk")
@@ -86,6 +87,37 @@ def test_printing_a_product_does_not_evaluate_its_derivatives(monkeypatch):
     expr = MatMul(Integer(-1), Jacobian(x.T * A * x, x), A)
     monkeypatch.setattr(Jacobian, "doit", refuse)
     assert latex(expr, NAMES).startswith(r"- \frac{\partial}{\partial \mathbf{x}}")
+
+
+# -- what the printer keeps between formulas ------------------------------------------------------
+
+z = Symbol("z")
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        (lambda: sin(z) ** 2, lambda: sin(z)),  # a function's power is printed by the function
+        (lambda: sin(z), lambda: sin(z) ** 2),
+        (lambda: ReLU(z) ** 2, lambda: ReLU(z)),
+        (lambda: ReLU(z), lambda: ReLU(z) ** 2),
+    ],
+)
+def test_a_part_printed_with_an_exponent_is_not_reused_without_it(first, second):
+    expected = {
+        sin(z): r"\sin{\left(z \right)}",
+        sin(z) ** 2: r"\sin^{2}{\left(z \right)}",
+        ReLU(z): r"\operatorname{ReLU}\left(z\right)",
+        ReLU(z) ** 2: r"\operatorname{ReLU}\left(z\right)^{2}",
+    }
+    for expr in (first(), second()):
+        assert latex(expr) == expected[expr]
+
+
+def test_the_same_part_in_another_notation_prints_in_that_notation():
+    assert latex(A * x, NAMES) == r"\mathbf{A} \mathbf{x}"
+    assert latex(A * x) == "A x"
+    assert latex(Equation(A * x, x), NAMES) == r"\mathbf{A} \mathbf{x} = \mathbf{x}"
 
 
 # -- a Gaussian's normalising constant ------------------------------------------------------------
