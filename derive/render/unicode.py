@@ -81,11 +81,22 @@ def _inline_matrices(latex: str) -> str:
     return _MATRIX.sub(one, latex)
 
 
+# \left. and \right. are delimiters that print nothing (an evaluation bar's other side);
+# read as text, the dot would stand before the formula.
+_BLANK_DELIMITER = re.compile(r"\\(?:left|right)\.")
+
+
+def _prepare(latex: str) -> str:
+    """The LaTeX rearranged for reading as text."""
+    latex = _group_scripts(_inline_matrices(_BLANK_DELIMITER.sub("", latex)))
+    return _MACRO_SPACE.sub(r"\1{} ", latex)
+
+
 @lru_cache(maxsize=8192)
 def math_to_unicode(latex: str) -> str:
     """A formula as one or more lines of Unicode text (a pure function of the LaTeX:
     memoized, since a set's text document repeats every problem's formulas)."""
-    prepared = _MACRO_SPACE.sub(r"\1{} ", _group_scripts(_inline_matrices(latex)))
+    prepared = _prepare(latex)
     converted = read_text(prepared)
     if converted is None:
         converted = _converter().latex_to_text(prepared)
