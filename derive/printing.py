@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 
 from sympy import Basic, Expr, Integer, MatMul, Symbol, ZeroMatrix
@@ -347,7 +347,17 @@ def _leading_minus(self: MatMul) -> bool:
 
 
 @contextmanager
-def _cheap_matmul_sign() -> Iterator[None]:
+def _replaced(owner: type, name: str, method: object) -> Iterator[None]:
+    """``owner.name`` is ``method`` inside the block (a SymPy test the printer makes, done cheaper)."""
+    original = getattr(owner, name)
+    setattr(owner, name, method)
+    try:
+        yield
+    finally:
+        setattr(owner, name, original)
+
+
+def _cheap_matmul_sign() -> AbstractContextManager[None]:
     """While printing, read a matrix product's sign off its leading coefficient.
 
     SymPy's test is ``self == -self``, and negating a matrix product evaluates it
@@ -355,12 +365,7 @@ def _cheap_matmul_sign() -> Iterator[None]:
     asked, which made printing most of a build's time. For matrix products the two
     tests agree (the other case is ``zoo``, which no matrix carries).
     """
-    original = MatMul.could_extract_minus_sign
-    MatMul.could_extract_minus_sign = _leading_minus  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        MatMul.could_extract_minus_sign = original  # type: ignore[method-assign]
+    return _replaced(MatMul, "could_extract_minus_sign", _leading_minus)
 
 
 _is_constant = Expr.is_constant
@@ -379,8 +384,7 @@ def _polynomial_is_constant(self: Expr, *wrt: Basic, **flags: object) -> bool | 
     return _is_constant(self, *wrt, **flags)
 
 
-@contextmanager
-def _quick_polynomial_constancy() -> Iterator[None]:
+def _quick_polynomial_constancy() -> AbstractContextManager[None]:
     """While printing, tell a polynomial exponent is not constant without simplifying it.
 
     SymPy's printer splits a product into numerator and denominator with
@@ -389,9 +393,4 @@ def _quick_polynomial_constancy() -> Iterator[None]:
     simplifies the exponent first, and the first ``simplify`` of a process imports
     ``sympy.physics`` (~0.3 s). For a polynomial both tests give the same answer.
     """
-    original = Expr.is_constant
-    Expr.is_constant = _polynomial_is_constant  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        Expr.is_constant = original  # type: ignore[method-assign]
+    return _replaced(Expr, "is_constant", _polynomial_is_constant)
