@@ -538,6 +538,7 @@ def normalize(
     for _ in range(rounds):
         before = expr
         expr = _expand_powers(expr.doit()).expand().doit()
+        algebra = expr
         expr = _drop_pairs(expr, orth).xreplace(transposes)
         expr = _peel_inverses(expr, lambda a: a in square_orth).xreplace(transposes)
         if blocks:
@@ -546,7 +547,9 @@ def normalize(
                 expr = block_products(_collapse(expr))
             expr = expr.replace(lambda e: isinstance(e, BlockMatrix), _unwrap)
             expr = _zero_blocks(expr).xreplace(transposes)
-        if expr == before:
+        # Done when a round changes nothing, or when only SymPy's own algebra changed
+        # something (its doit/expand/doit is idempotent: another round would only confirm).
+        if expr == before or expr == algebra:
             break
     return expr
 
