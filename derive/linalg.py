@@ -276,6 +276,7 @@ class _Unsupported(Exception):
     """An expression :func:`exact_value` does not evaluate (the caller falls back to SymPy)."""
 
 
+@lru_cache(maxsize=2048)
 def exact_value(expr: Basic) -> ImmutableMatrix | None:
     """The value of a matrix expression over explicit matrices, with canonical rational entries.
 
@@ -283,7 +284,8 @@ def exact_value(expr: Basic) -> ImmutableMatrix | None:
     products of matrices with symbolic entries stay cancelled at every step: much faster
     than ``doit`` on large symbolic instances, and exact. Returns None for anything but
     sums, products, transposes, inverses and integer powers of explicit matrices,
-    identities, zeros and rational-function scalars.
+    identities, zeros and rational-function scalars. Memoized: the terms of a chain
+    are each evaluated for the link on either side of them, at the same point.
     """
     from sympy.polys.domains import QQ
     from sympy.polys.matrices import DomainMatrix
@@ -536,6 +538,7 @@ def normalize(
     for _ in range(rounds):
         before = expr
         expr = _expand_powers(expr.doit()).expand().doit()
+        algebra = expr
         expr = _drop_pairs(expr, orth).xreplace(transposes)
         expr = _peel_inverses(expr, lambda a: a in square_orth).xreplace(transposes)
         if blocks:
@@ -544,7 +547,9 @@ def normalize(
                 expr = block_products(_collapse(expr))
             expr = expr.replace(lambda e: isinstance(e, BlockMatrix), _unwrap)
             expr = _zero_blocks(expr).xreplace(transposes)
-        if expr == before:
+        # Done when a round changes nothing, or when only SymPy's own algebra changed
+        # something (its doit/expand/doit is idempotent: another round would only confirm).
+        if expr == before or expr == algebra:
             break
     return expr
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 
-from sympy import Basic, Integer, MatMul, Symbol, ZeroMatrix
+from sympy import Basic, Expr, Integer, MatMul, Symbol, ZeroMatrix
 from sympy.printing.latex import LatexPrinter
 
 from derive.ops import NUMERATOR, Entry, Jacobian, shape_of
@@ -52,6 +52,28 @@ class DerivePrinter(LatexPrinter):
 
     printmethod = "_derive_latex"
     _default_settings = {**LatexPrinter._default_settings, "symbol_names": {}}
+
+    def __init__(self, settings: Mapping[str, object] | None = None) -> None:
+        super().__init__(settings)
+        self._printed: dict[Basic, str] = {}
+
+    def _print(self, expr: object, **kwargs: object) -> str:
+        # Every part of a formula printed once per printer: a displayed equation is printed
+        # whole and then again cut into lines, and formulas share their parts. What a part
+        # prints as depends on the part and the settings alone, except when the caller
+        # passes arguments (a power's exponent to a function), which are not kept.
+        if kwargs or not isinstance(expr, Basic):
+            return super()._print(expr, **kwargs)
+        try:
+            return self._printed[expr]
+        except KeyError:
+            pass
+        except TypeError:  # something unhashable inside expr
+            return super()._print(expr)
+        if len(self._printed) >= 16384:
+            self._printed.clear()
+        tex = self._printed[expr] = super()._print(expr)
+        return tex
 
     def _split_super_sub(self, name: str) -> tuple[str, list[str], list[str]]:
         # A symbol's name split into base, superscripts and subscripts and translated
@@ -309,8 +331,14 @@ def _latex(expr: Basic, names: tuple[tuple[Basic, str], ...]) -> str:
 
 
 def _print(expr: Basic, names: tuple[tuple[Basic, str], ...]) -> str:
-    with _cheap_matmul_sign():
-        return DerivePrinter({"symbol_names": dict(names)}).doprint(expr)
+    with _cheap_matmul_sign(), _quick_polynomial_constancy():
+        return _printer(names).doprint(expr)
+
+
+@lru_cache(maxsize=64)
+def _printer(names: tuple[tuple[Basic, str], ...]) -> DerivePrinter:
+    # One printer per notation, so that what it printed serves the next formula too.
+    return DerivePrinter({"symbol_names": dict(names)})
 
 
 def _leading_minus(self: MatMul) -> bool:
@@ -319,7 +347,17 @@ def _leading_minus(self: MatMul) -> bool:
 
 
 @contextmanager
-def _cheap_matmul_sign() -> Iterator[None]:
+def _replaced(owner: type, name: str, method: object) -> Iterator[None]:
+    """``owner.name`` is ``method`` inside the block (a SymPy test the printer makes, done cheaper)."""
+    original = getattr(owner, name)
+    setattr(owner, name, method)
+    try:
+        yield
+    finally:
+        setattr(owner, name, original)
+
+
+def _cheap_matmul_sign() -> AbstractContextManager[None]:
     """While printing, read a matrix product's sign off its leading coefficient.
 
     SymPy's test is ``self == -self``, and negating a matrix product evaluates it
@@ -327,9 +365,32 @@ def _cheap_matmul_sign() -> Iterator[None]:
     asked, which made printing most of a build's time. For matrix products the two
     tests agree (the other case is ``zoo``, which no matrix carries).
     """
-    original = MatMul.could_extract_minus_sign
-    MatMul.could_extract_minus_sign = _leading_minus  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        MatMul.could_extract_minus_sign = original  # type: ignore[method-assign]
+    return _replaced(MatMul, "could_extract_minus_sign", _leading_minus)
+
+
+_is_constant = Expr.is_constant
+
+
+def _polynomial_is_constant(self: Expr, *wrt: Basic, **flags: object) -> bool | None:
+    # SymPy's first test, without the simplify before it: a polynomial that takes two
+    # different values at all-zeros and all-ones is not constant. Anything else is left
+    # to SymPy's own test.
+    free = self.free_symbols
+    if not wrt and not flags and free and all(s.is_Symbol for s in free) and self.is_polynomial(*free):
+        at_zero = self.subs({s: 0 for s in free}, simultaneous=True)
+        at_one = self.subs({s: 1 for s in free}, simultaneous=True)
+        if at_zero.is_Rational and at_one.is_Rational and at_zero != at_one:
+            return False
+    return _is_constant(self, *wrt, **flags)
+
+
+def _quick_polynomial_constancy() -> AbstractContextManager[None]:
+    """While printing, tell a polynomial exponent is not constant without simplifying it.
+
+    SymPy's printer splits a product into numerator and denominator with
+    ``fraction(expr, exact=True)``, which asks ``is_constant()`` of every negative
+    exponent other than -1 (the ``-n/2`` of a Gaussian's normalising constant); that
+    simplifies the exponent first, and the first ``simplify`` of a process imports
+    ``sympy.physics`` (~0.3 s). For a polynomial both tests give the same answer.
+    """
+    return _replaced(Expr, "is_constant", _polynomial_is_constant)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
-from sympy import Identity, Integer, KroneckerDelta, MatrixSymbol, Sum, Symbol, ZeroMatrix
+from sympy import Identity, Integer, KroneckerDelta, MatrixSymbol, Sum, Symbol, ZeroMatrix, sin
 
 from derive.notation import Boxed, Element, EqChain, Equation, RealSpace, Relation, Words
 from derive.ops import Entry, Jacobian, SqNorm
 from derive.printing import latex
+from derive.relu import ReLU
 
 n = Symbol("n", integer=True, positive=True)
 i, j, k = (Symbol(s, integer=True) for s in "ijk")
@@ -83,3 +87,65 @@ def test_printing_a_product_does_not_evaluate_its_derivatives(monkeypatch):
     expr = MatMul(Integer(-1), Jacobian(x.T * A * x, x), A)
     monkeypatch.setattr(Jacobian, "doit", refuse)
     assert latex(expr, NAMES).startswith(r"- \frac{\partial}{\partial \mathbf{x}}")
+
+
+# -- what the printer keeps between formulas ------------------------------------------------------
+
+z = Symbol("z")
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        (lambda: sin(z) ** 2, lambda: sin(z)),  # a function's power is printed by the function
+        (lambda: sin(z), lambda: sin(z) ** 2),
+        (lambda: ReLU(z) ** 2, lambda: ReLU(z)),
+        (lambda: ReLU(z), lambda: ReLU(z) ** 2),
+    ],
+)
+def test_a_part_printed_with_an_exponent_is_not_reused_without_it(first, second):
+    expected = {
+        sin(z): r"\sin{\left(z \right)}",
+        sin(z) ** 2: r"\sin^{2}{\left(z \right)}",
+        ReLU(z): r"\operatorname{ReLU}\left(z\right)",
+        ReLU(z) ** 2: r"\operatorname{ReLU}\left(z\right)^{2}",
+    }
+    for expr in (first(), second()):
+        assert latex(expr) == expected[expr]
+
+
+def test_the_same_part_in_another_notation_prints_in_that_notation():
+    assert latex(A * x, NAMES) == r"\mathbf{A} \mathbf{x}"
+    assert latex(A * x) == "A x"
+    assert latex(Equation(A * x, x), NAMES) == r"\mathbf{A} \mathbf{x} = \mathbf{x}"
+
+
+# -- a Gaussian's normalising constant ------------------------------------------------------------
+
+lam = Symbol("lambda", positive=True)
+
+
+@pytest.mark.parametrize(
+    "exponent", [-n / 2, -(n + k) / 2, -n * k / 3, n**2 - n, 1 - n, -n / 2 + sin(n), Integer(-3) / 2, k - k * n / 2]
+)
+def test_quick_constancy_answers_as_sympy_does(exponent):
+    from sympy import Expr
+
+    from derive.printing import _polynomial_is_constant
+
+    assert _polynomial_is_constant(exponent) == Expr.is_constant(exponent)
+
+
+def test_printing_a_negative_symbolic_power_does_not_simplify():
+    """SymPy asks whether such an exponent is constant, by simplifying it; the first
+    simplify of a process imports sympy.physics. The printer answers without it."""
+    code = (
+        "import sys\n"
+        "from sympy import Symbol, exp, pi\n"
+        "from derive.printing import latex\n"
+        "n, lam, y = Symbol('n', integer=True, positive=True), Symbol('lambda', positive=True), Symbol('y')\n"
+        "print(latex((2 * pi * lam) ** (-n / 2) * exp(-y / (2 * lam))))\n"
+        "print('sympy.physics' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out == [r"\left(2 \pi \lambda\right)^{- \frac{n}{2}} e^{- \frac{y}{2 \lambda}}", "False"]

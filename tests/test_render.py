@@ -108,3 +108,19 @@ def test_terminal_text_of_matrices_and_minus_signs(latex, text):
     from derive.render.unicode import math_to_unicode
 
     assert math_to_unicode(latex) == text
+
+
+def test_plain_ascii_prose_is_its_own_latex():
+    """Prose of letters, digits and the punctuation below is returned as it is, without
+    the encoder: that is right only while the encoder leaves each of them alone."""
+    import string
+
+    from derive.render import _PLAIN_TEXT, _encoder
+
+    plain = [ch for ch in string.printable if _PLAIN_TEXT.fullmatch(ch)]
+    assert len(plain) > 70 and not {'"', "#", "$", "%", "&", "<", ">", "\\", "^", "_", "{", "}", "~"} & set(plain)
+    for ch in plain:
+        assert _encoder().unicode_to_latex(ch) == ch == escape_tex(ch)
+    sentence = "Take w' = w - 2(x + y)/3 [see (b)]; is it 1*2 = 2? Yes: a|b, @home, `quoted'."
+    assert escape_tex(sentence) == sentence
+    assert escape_tex("a < b") == r"a \ensuremath{<} b"

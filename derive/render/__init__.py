@@ -86,6 +86,9 @@ _TEXT_ACCENTS = {"\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u
 # A letter with a combining accent, or a root sign before one letter or digit (√λ):
 # pylatexenc would print an empty root followed by the letter.
 _COMBINED = re.compile(r"(.)([\u0300-\u036f])|\u221a(\w)", re.S)
+# Printable ASCII that the encoder leaves as it is (not " # $ % & < > \ ^ _ { } ~): most
+# prose is only that, and the encoder reads its input a character at a time in Python.
+_PLAIN_TEXT = re.compile(r"[A-Za-z0-9 ,.;:!?()'\[\]/*+=|@`-]*")
 
 
 def escape_tex(value: Any) -> str:
@@ -96,6 +99,8 @@ def escape_tex(value: Any) -> str:
 @lru_cache(maxsize=16384)
 def _escape_tex(value: str) -> str:
     # A pure function of the text, memoized: a set's document repeats every problem's prose.
+    if _PLAIN_TEXT.fullmatch(value):
+        return value
     source = unicodedata.normalize("NFC", value)
     out, last = [], 0
     for match in _COMBINED.finditer(source):

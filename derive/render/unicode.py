@@ -1,4 +1,9 @@
-"""LaTeX to readable Unicode for terminal text, via pylatexenc."""
+"""LaTeX to readable Unicode for terminal text.
+
+The formula's LaTeX is first rearranged (matrices on one line, multi-character scripts
+in parentheses), then read as text by :mod:`derive.render.mathtext`, or by pylatexenc
+when it uses LaTeX outside the subset that module knows.
+"""
 
 from __future__ import annotations
 
@@ -7,39 +12,10 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
+from derive.render.mathtext import SYMBOLS, frac_text, read_text
+
 if TYPE_CHECKING:
     from pylatexenc.latex2text import LatexNodes2Text
-
-_SYMBOLS = {
-    "iff": " ⟺ ",
-    "implies": " ⟹ ",
-    "impliedby": " ⟸ ",
-    "to": " → ",
-    "coloneqq": " := ",
-    "mapsto": " ↦ ",
-    "propto": " ∝ ",
-    "sim": " ~ ",
-    "|": "‖",
-    "quad": "  ",
-    "qquad": "    ",
-    "le": " ≤ ",
-    "ge": " ≥ ",
-    "ne": " ≠ ",
-    "neq": " ≠ ",
-    "leq": " ≤ ",
-    "geq": " ≥ ",
-    "approx": " ≈ ",
-    "ll": " ≪ ",
-    "gg": " ≫ ",
-    "mid": " | ",
-    "infty": "∞",
-    "times": " × ",
-    "in": " ∈ ",
-    "cdot": "·",
-    "dagger": "†",
-    "det": "det",
-    "operatorname": "",
-}
 
 # A script's braces may hold braces three levels deep (e^{-\frac{\mathbf{w}^{T}}{2}}); the
 # inner scripts resolve first, one level per pass.
@@ -67,29 +43,12 @@ def _group_scripts(latex: str) -> str:
     return latex
 
 
-def _grouped(text: str) -> str:
-    text = text.strip()
-    return text if re.fullmatch(r"[\w.′'†*^()‖|]+", text) and not _unbalanced(text) else f"({text})"
-
-
-def _unbalanced(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        if depth < 0:
-            return True
-    return depth != 0
-
-
 def _frac(node, l2tobj) -> str:
-    """a/b with each side in parentheses unless it is a single symbol or number."""
+    """pylatexenc's reading of \\frac: see :func:`derive.render.mathtext.frac_text`."""
     args = node.nodeargd.argnlist if node.nodeargd else []
     if len(args) < 2 or args[0] is None or args[1] is None:
         return "/"
-    num, den = (l2tobj.nodelist_to_text([a]) for a in args[:2])
-    if num.strip() == "∂" or num.strip() == "d":  # ∂/∂x, d/dx read fine without parentheses
-        return f"{num.strip()}/{den.strip()}"
-    return f"{_grouped(num)}/{_grouped(den)}"
+    return frac_text(*(l2tobj.nodelist_to_text([a]) for a in args[:2]))
 
 
 @lru_cache(maxsize=1)
@@ -101,9 +60,8 @@ def _converter() -> LatexNodes2Text:
     db.add_context_category(
         "derive",
         prepend=True,
-        macros=[MacroTextSpec(name, simplify_repl=text) for name, text in _SYMBOLS.items()]
-        # \boxed{...}: drop the macro; its group follows and is rendered as usual.
-        + [MacroTextSpec("boxed", simplify_repl=""), MacroTextSpec("frac", simplify_repl=_frac),
+        macros=[MacroTextSpec(name, simplify_repl=text) for name, text in SYMBOLS.items()]
+        + [MacroTextSpec("frac", simplify_repl=_frac),
            MacroTextSpec("dfrac", simplify_repl=_frac), MacroTextSpec("tfrac", simplify_repl=_frac)],
     )
     return LatexNodes2Text(latex_context=db, math_mode="text", strict_latex_spaces=False)
@@ -124,11 +82,25 @@ def _inline_matrices(latex: str) -> str:
     return _MATRIX.sub(one, latex)
 
 
+# \left. and \right. are delimiters that print nothing (an evaluation bar's other side);
+# read as text, the dot would stand before the formula.
+_BLANK_DELIMITER = re.compile(r"\\(?:left|right)\.")
+
+
+def _prepare(latex: str) -> str:
+    """The LaTeX rearranged for reading as text."""
+    latex = _group_scripts(_inline_matrices(_BLANK_DELIMITER.sub("", latex)))
+    return _MACRO_SPACE.sub(r"\1{} ", latex)
+
+
 @lru_cache(maxsize=8192)
 def math_to_unicode(latex: str) -> str:
     """A formula as one or more lines of Unicode text (a pure function of the LaTeX:
     memoized, since a set's text document repeats every problem's formulas)."""
-    converted = _converter().latex_to_text(_MACRO_SPACE.sub(r"\1{} ", _group_scripts(_inline_matrices(latex))))
+    prepared = _prepare(latex)
+    converted = read_text(prepared)
+    if converted is None:
+        converted = _converter().latex_to_text(prepared)
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in converted.splitlines()]
     # "\left( x \right)" leaves spaces inside the brackets.
     lines = [re.sub(r"([(\[]) ", r"\1", re.sub(r" ([)\]])", r"\1", line)) for line in lines]

@@ -16,6 +16,7 @@ An identity between scalar expressions built from ``Sum``, ``Indexed`` entries,
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import permutations
 
 from sympy import (
@@ -213,7 +214,23 @@ def _opaque(f: Basic, limits: tuple) -> bool:
 
 def evaluate(expr: Basic, rounds: int = 4) -> Basic:
     """``doit`` until nothing changes: a derivative of a sum yields a sum of deltas
-    that only a second pass evaluates. Sums are evaluated as :class:`_IndexSum`."""
+    that only a second pass evaluates. Sums are evaluated as :class:`_IndexSum`.
+
+    Memoized: a claim's sides are evaluated to tell index notation from matrix algebra
+    and again on the way to their normal form, and chains share their terms."""
+    try:
+        hash(expr)
+    except TypeError:  # a mutable matrix: not memoized
+        return _evaluate(expr, rounds)
+    return _evaluated(expr, rounds)
+
+
+@lru_cache(maxsize=4096)
+def _evaluated(expr: Basic, rounds: int) -> Basic:
+    return _evaluate(expr, rounds)
+
+
+def _evaluate(expr: Basic, rounds: int) -> Basic:
     lazy = expr.has(Sum)
     if lazy:
         expr = expr.replace(lambda e: type(e) is Sum, lambda e: _IndexSum(*e.args))
