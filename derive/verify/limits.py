@@ -18,6 +18,7 @@ from sympy import (
     Dummy,
     Identity,
     ImmutableMatrix,
+    Integer,
     Inverse,
     MatAdd,
     MatMul,
@@ -341,25 +342,45 @@ def _instance_check(claim: MatrixLimit, seed: int = 0, every: bool = False) -> t
     rng = random.Random(seed)
     done = []
     for dims in choices:
-        left = instantiate(claim.expr, dims, {}, given, alongside=(claim.value,))
-        right = instantiate(claim.value, dims, {}, given, alongside=(claim.expr,))
-        left, right = Matrix(_explicit(left)), Matrix(_explicit(right))
-        symbols = (left.free_symbols | right.free_symbols) - {claim.var}
-        point = sample_point(symbols, rng)
-        at_left = left.xreplace(point)
-        at_right = right.xreplace(point)
-        limits = _entry_limits(at_left, claim.var, claim.point)
+        left, right, point = _at_random_point(claim, dims, rng)
+        limits = _entry_limits(left, claim.var, claim.point)
         where = ", ".join(f"{k}={v}" for k, v in dims.items()) or "as stated"
         if limits is None:
             return None, f"no exact entrywise limit at {where}"
-        if limits.shape != at_right.shape:
-            return False, f"at {where} the limit is {limits.shape[0]}×{limits.shape[1]}, the value {at_right.shape}"
-        difference = (limits - at_right).applyfunc(lambda e: cancel(e))
+        if limits.shape != right.shape:
+            return False, f"at {where} the limit is {limits.shape[0]}×{limits.shape[1]}, the value {right.shape}"
+        difference = (limits - right).applyfunc(lambda e: cancel(e))
         if any(e != 0 for e in difference):
             shown = ", ".join(f"{k}={v}" for k, v in list(point.items())[:6])
-            return False, f"at {where}, {shown}: entrywise limit {_one_line(list(limits))} ≠ {_one_line(list(at_right))}"
+            return False, f"at {where}, {shown}: entrywise limit {_one_line(list(limits))} ≠ {_one_line(list(right))}"
         done.append(where)
     return True, "; ".join(done)
+
+
+def _at_random_point(
+    claim: MatrixLimit, dims: dict[Symbol, int], rng: random.Random
+) -> tuple[Matrix, Matrix, dict[Symbol, Basic]]:
+    """Both sides on explicit instances at the sizes ``dims``, every unknown but the variable
+    at a random rational: (expression, value, the point).
+
+    The unknowns are given their values before the matrix algebra (the instance of each
+    matrix symbol, then the point, then the expression evaluated), so inverses are taken
+    over rational functions of the variable alone. Sides that are not plain matrix
+    algebra are evaluated on symbolic entries first, then put at a point of their own."""
+    sized = {k: Integer(v) for k, v in dims.items()}
+    exprs = [sympify(e).xreplace(sized) for e in (claim.expr, claim.value)]
+    matrices = set().union(*(e.atoms(MatrixSymbol) for e in exprs))
+    instances = {m: instantiate(m, dims, {}, claim.given) for m in matrices}
+    unknowns = set().union(*(e.free_symbols for e in [*exprs, *instances.values()]))
+    point = sample_point({s for s in unknowns if isinstance(s, Symbol)} - {claim.var}, rng)
+    at = {m: ImmutableMatrix(inst.xreplace(point)) for m, inst in instances.items()}
+    fast = [exact_value(e.xreplace(at).xreplace(point)) if isinstance(e, MatrixExpr) else None for e in exprs]
+    if all(f is not None for f in fast):
+        return Matrix(fast[0]), Matrix(fast[1]), point
+    left = Matrix(_explicit(instantiate(claim.expr, dims, {}, claim.given, alongside=(claim.value,))))
+    right = Matrix(_explicit(instantiate(claim.value, dims, {}, claim.given, alongside=(claim.expr,))))
+    point = sample_point((left.free_symbols | right.free_symbols) - {claim.var}, rng)
+    return left.xreplace(point), right.xreplace(point), point
 
 
 def _explicit(value: Basic) -> Basic:
