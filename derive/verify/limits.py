@@ -32,13 +32,11 @@ from sympy import (
     Transpose,
     ZeroMatrix,
     cancel,
-    fraction,
     limit,
     oo,
     simplify,
     sstr,
     sympify,
-    together,
 )
 from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
 
@@ -71,8 +69,10 @@ def rational_limit(expr: Basic, var: Symbol, point: Basic) -> Basic | None:
             return None
         t = Dummy("t", positive=True)
         return rational_limit(expr.xreplace({var: -t}), t, oo)
-    f = cancel(together(expr))
-    num, den = fraction(f)
+    # Not cancelled: a common factor of numerator and denominator scales their leading (or
+    # lowest-order) coefficients alike and adds the same degree to both, so it changes neither
+    # the ratio nor the difference of degrees that decide the limit.
+    num, den = expr.as_numer_denom()
     s = Dummy("s", positive=True)
     try:
         if point is oo:
@@ -95,7 +95,8 @@ def rational_limit(expr: Basic, var: Symbol, point: Basic) -> Basic | None:
     if deg_p < deg_q:
         return S.Zero
     if deg_p == deg_q:
-        return cancel(lead_p / lead_q)
+        ratio = lead_p / lead_q
+        return ratio if ratio.is_Rational else cancel(ratio)
     sign = (lead_p / lead_q).is_positive
     if sign is None:
         return None
