@@ -21,6 +21,7 @@ import re
 from sympy import (
     E,
     Add,
+    Integer,
     Basic,
     Mul,
     Pow,
@@ -195,12 +196,26 @@ def _sizes_of(expr: Basic) -> list[Symbol]:
     return sorted(found, key=lambda s: s.name)
 
 
+def _written_out(expr: Basic) -> Basic:
+    """Every sum with integer bounds written out term by term (SymPy's ``Sum.doit`` gets
+    the same terms, by substitution, after searching for a closed form)."""
+
+    def one(s: Sum) -> Basic:
+        var, lo, hi = s.limits[-1]
+        if not (lo.is_Integer and hi.is_Integer):
+            return s
+        inner = Sum(s.function, *s.limits[:-1]) if len(s.limits) > 1 else s.function
+        return _written_out(Add(*[inner.xreplace({var: Integer(k)}) for k in range(int(lo), int(hi) + 1)]))
+
+    return expr.replace(lambda e: isinstance(e, Sum), one)
+
+
 def _spot_check(difference: Basic, sizes: list[Symbol]) -> str | None:
     """None if zero at a random rational point of size 2 (every size symbol 2); else the point.
 
     ``difference`` has its squared norms unfolded; ``sizes`` are the size symbols of the claim."""
     dims = {s: 2 for s in sizes}
-    at = instantiate(difference, dims, {}, _NO_FACTS)
+    at = instantiate(_written_out(difference.xreplace({s: Integer(v) for s, v in dims.items()})), dims, {}, _NO_FACTS)
     at = at.doit()
     rng = random.Random(0)
     symbols = {s for s in at.free_symbols if isinstance(s, Symbol)}
