@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 import re
+from functools import lru_cache
 
 from sympy import (
     E,
@@ -52,7 +53,10 @@ def _one_line(expr: object) -> str:
     return re.sub(r"\s+", " ", sstr(expr))
 
 
+@lru_cache(maxsize=256)
 def _unfold(expr: Basic) -> Basic:
+    """Densities replaced by their definition (memoized: the sign, positivity and logarithm
+    steps each unfold the same sides)."""
     return expr.replace(lambda e: isinstance(e, NormalPdf), lambda e: e.doit())
 
 
@@ -65,21 +69,20 @@ def _real(expr: Basic) -> bool:
     return all(s.is_real is not False for s in expr.atoms(Symbol) if not isinstance(s, MatrixSymbol))
 
 
+@lru_cache(maxsize=1024)
 def positive(expr: Basic) -> bool:
-    """Whether ``expr`` is positive by its structure (see the module docstring)."""
-    if expr.is_positive:
+    """Whether ``expr`` is positive by its structure (see the module docstring) or by SymPy's
+    assumptions. The structure is asked first: SymPy's query on a whole density (a product
+    of exponentials and powers) is slow. Memoized: the sides are asked again by each step."""
+    if isinstance(expr, exp) and _real(expr.args[0]):
         return True
-    if isinstance(expr, NormalPdf):
-        return bool(expr.is_positive)
-    if isinstance(expr, exp):
-        return _real(expr.args[0])
-    if isinstance(expr, Pow):
-        return positive(expr.base) and expr.exp.is_real is not False
-    if isinstance(expr, Mul):
-        return all(positive(a) for a in expr.args)
-    if isinstance(expr, Product):
-        return positive(expr.function)
-    return False
+    if isinstance(expr, Pow) and positive(expr.base) and expr.exp.is_real is not False:
+        return True
+    if isinstance(expr, Mul) and all(positive(a) for a in expr.args):
+        return True
+    if isinstance(expr, Product) and positive(expr.function):
+        return True
+    return bool(expr.is_positive)
 
 
 def surely_real(expr: Basic) -> bool:
@@ -139,8 +142,10 @@ def _signs_differ(sides: tuple[Basic, ...]) -> str | None:
 
 
 def _log(expr: Basic) -> Basic:
-    """log(expr) expanded (valid: every factor was shown positive)."""
-    return expand(expand_log(log(_unfold(expr)), force=True))
+    """log(expr) expanded (valid: every factor was shown positive). The logarithm is built
+    unevaluated: its automatic simplification asks SymPy's assumptions about the whole
+    (slow on a product of densities), and expanding takes it apart anyway."""
+    return expand(expand_log(log(_unfold(expr), evaluate=False), force=True))
 
 
 def _sorted_norms(expr: Basic) -> Basic:
