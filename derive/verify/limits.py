@@ -380,13 +380,31 @@ def _at_random_point(
     unknowns = set().union(*(e.free_symbols for e in [*exprs, *instances.values()]))
     point = sample_point({s for s in unknowns if isinstance(s, Symbol)} - {claim.var}, rng)
     at = {m: ImmutableMatrix(inst.xreplace(point)) for m, inst in instances.items()}
-    fast = [exact_value(e.xreplace(at).xreplace(point)) if isinstance(e, MatrixExpr) else None for e in exprs]
+    fast = [exact_value(_from_the_right(e).xreplace(at).xreplace(point)) if isinstance(e, MatrixExpr) else None for e in exprs]
     if all(f is not None for f in fast):
         return Matrix(fast[0]), Matrix(fast[1]), point
     left = Matrix(_explicit(instantiate(claim.expr, dims, {}, claim.given, alongside=(claim.value,))))
     right = Matrix(_explicit(instantiate(claim.value, dims, {}, claim.given, alongside=(claim.expr,))))
     point = sample_point((left.free_symbols | right.free_symbols) - {claim.var}, rng)
     return left.xreplace(point), right.xreplace(point), point
+
+
+def _from_the_right(expr: Basic) -> Basic:
+    """Every product that ends in a column vector grouped from the right, A(B(Cy)) (matrix
+    products are associative): each step is then a matrix times a vector, far cheaper than
+    a product of matrices whose entries are rational functions of the variable."""
+
+    def one(product: MatMul) -> Basic:
+        scalars = [a for a in product.args if not isinstance(a, MatrixExpr)]
+        matrices = [a for a in product.args if isinstance(a, MatrixExpr)]
+        if len(matrices) < 3 or matrices[-1].shape[1] != 1:
+            return product
+        grouped = matrices[-1]
+        for factor in reversed(matrices[:-1]):
+            grouped = MatMul(factor, grouped)
+        return MatMul(*scalars, grouped)
+
+    return expr.replace(lambda e: isinstance(e, MatMul), one)
 
 
 def _explicit(value: Basic) -> Basic:
