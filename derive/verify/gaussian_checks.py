@@ -22,8 +22,8 @@ from functools import lru_cache
 from sympy import (
     E,
     Add,
-    Integer,
     Basic,
+    Integer,
     Mul,
     Pow,
     Product,
@@ -207,8 +207,8 @@ def _written_out(expr: Basic) -> Basic:
 
     def one(s: Sum) -> Basic:
         var, lo, hi = s.limits[-1]
-        if not (lo.is_Integer and hi.is_Integer):
-            return s
+        if not (lo.is_Integer and hi.is_Integer) or hi < lo - 1:
+            return s  # symbolic bounds, or reversed ones (SymPy's convention for those: Sum.doit)
         inner = Sum(s.function, *s.limits[:-1]) if len(s.limits) > 1 else s.function
         return _written_out(Add(*[inner.xreplace({var: Integer(k)}) for k in range(int(lo), int(hi) + 1)]))
 
