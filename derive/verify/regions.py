@@ -73,7 +73,10 @@ from sympy import (
 )
 from sympy.core.function import FunctionClass
 from sympy.polys.polyerrors import PolynomialError
-from sympy.polys.rings import sring
+from sympy.polys.domains import ZZ
+from sympy.polys.orderings import lex
+from sympy.polys.polyutils import _sort_gens
+from sympy.polys.rings import PolyElement, PolyRing, sring
 from sympy.core.relational import Relational
 from sympy.logic.boolalg import ITE, Boolean, BooleanFalse, BooleanTrue
 
@@ -93,6 +96,64 @@ class RegionError(Exception):
     """A region or claim this module cannot represent (e.g. cyclic definitions)."""
 
 
+class _NotRational(Exception):
+    """An expression that is not a rational function of symbols with rational coefficients."""
+
+
+@lru_cache(maxsize=256)
+def _ring(symbols: frozenset[Symbol]) -> PolyRing:
+    # The generators in the order ``sring`` gives them, so that the sign normalization of a
+    # cancelled fraction (the denominator's leading coefficient, lex order) is sring's.
+    return PolyRing(_sort_gens(symbols), ZZ, lex)
+
+
+def _to_fraction(expr: Basic, ring: PolyRing, gens: dict[Basic, PolyElement]) -> tuple[PolyElement, PolyElement]:
+    """``expr`` as numerator and denominator in ``ring`` (not cancelled)."""
+    if expr.is_Rational:
+        return ring(expr.p), ring(expr.q)
+    if expr.is_Symbol:
+        return gens[expr], ring.one
+    if expr.is_Add or expr.is_Mul:
+        parts = [_to_fraction(arg, ring, gens) for arg in expr.args]
+        num, den = parts[0]
+        for n, d in parts[1:]:
+            if expr.is_Mul:
+                num, den = num * n, den * d
+            elif d == den:
+                num = num + n
+            else:
+                num, den = num * d + n * den, den * d
+        return num, den
+    if expr.is_Pow and expr.exp.is_Integer:
+        num, den = _to_fraction(expr.base, ring, gens)
+        k = int(expr.exp)
+        return (num**k, den**k) if k >= 0 else (den ** (-k), num ** (-k))
+    raise _NotRational
+
+
+@lru_cache(maxsize=8192)
+def _rational_parts(expr: Basic) -> tuple[PolyElement, PolyElement] | None:
+    """``expr`` as a cancelled fraction p/q in ``ZZ[symbols]`` (q with positive leading
+    coefficient): the result of ``sring`` and ``cancel`` on its numerator and denominator,
+    computed by ring arithmetic on the expression tree instead of expanding expressions.
+    None when ``expr`` is not a rational function of symbols with rational coefficients,
+    has no symbols, or has a denominator that is identically zero."""
+    if not isinstance(expr, Expr):
+        return None
+    symbols = expr.free_symbols
+    if not symbols or len({str(s) for s in symbols}) < len(symbols):
+        return None  # no generators, or two named alike (sring's order is then arbitrary)
+    ring = _ring(frozenset(symbols))
+    gens = dict(zip(ring.symbols, ring.gens))
+    try:
+        num, den = _to_fraction(expr, ring, gens)
+    except _NotRational:
+        return None
+    if not den:
+        return None
+    return num.cancel(den)
+
+
 @lru_cache(maxsize=8192)
 def ratnorm(expr: Basic) -> Basic:
     """``expr`` as one cancelled fraction p/q (the core of SymPy's ``cancel``, without its
@@ -104,6 +165,10 @@ def ratnorm(expr: Basic) -> Basic:
         return expr
     if expr.has(Piecewise, Limit):
         return cancel(expr)
+    parts = _rational_parts(expr)
+    if parts is not None:
+        num, den = parts
+        return num.as_expr() / den.as_expr()
     p, q = expr.as_numer_denom()
     try:
         ring, (num, den) = sring((p, q))
@@ -338,6 +403,40 @@ def _number_sign(value: Expr) -> str | None:
     return None
 
 
+def _int_sign(value: int) -> str:
+    return ZERO if value == 0 else POS if value > 0 else NEG
+
+
+def _terms_sign(symbols: tuple[Basic, ...], terms: list, sign: Callable[[Basic], str | None]) -> str | None:
+    """The sign of a polynomial whose terms ``(monomial, coefficient)`` all have one sign,
+    or None when their signs are mixed (or unknown)."""
+    signs = {sign(c) for _, c in terms}
+    if not (signs <= {POS} or signs <= {NEG}):
+        return None
+    # A monomial in strictly positive parameters only is > 0; one with a
+    # non-negative parameter is only >= 0.
+    strict = any(all(g.is_positive for g, k in zip(symbols, monom) if k) for monom, _ in terms)
+    if signs <= {POS}:
+        return POS if strict else NONNEG
+    return NEG if strict else NONPOS
+
+
+def _product_sign(constant: str | None, factors: list, sign: Callable[[Basic], str | None]) -> str | None:
+    """The sign of ``constant`` times the factors ``(f, multiplicity)``; None for a single
+    simple factor (nothing gained) or a factor of unproved sign."""
+    if len(factors) == 1 and factors[0][1] == 1:
+        return None
+    out = constant
+    for f, k in factors:
+        s = sign(f)
+        if s is None:
+            return None
+        if k % 2 == 0:
+            s = POS if s in (POS, NEG) else NONNEG if s != ZERO else ZERO
+        out = _mul(out, s)
+    return out
+
+
 def _poly_sign(p: Expr, depth: int = 0) -> str | None:
     if p.is_number:
         return _number_sign(p)
@@ -348,29 +447,36 @@ def _poly_sign(p: Expr, depth: int = 0) -> str | None:
         poly = Poly(p, *symbols)
     except PolynomialError:  # not a polynomial in the parameters
         return None
-    terms = poly.terms()
-    signs = {_number_sign(c) for _, c in terms}
-    if signs <= {POS} or signs <= {NEG}:
-        # A monomial in strictly positive parameters only is > 0; one with a
-        # non-negative parameter is only >= 0.
-        strict = any(all(g.is_positive for g, k in zip(symbols, monom) if k) for monom, _ in terms)
-        if signs <= {POS}:
-            return POS if strict else NONNEG
-        return NEG if strict else NONPOS
-    if depth > 0:
-        return None
+    s = _terms_sign(tuple(symbols), poly.terms(), _number_sign)
+    if s is not None or depth > 0:
+        return s
     constant, factors = factor_list(p)
-    if len(factors) == 1 and factors[0][1] == 1:
+    return _product_sign(_number_sign(constant), factors, lambda f: _poly_sign(f, depth + 1))
+
+
+def _ring_sign(p: PolyElement, depth: int = 0) -> str | None:
+    """:func:`_poly_sign` of a polynomial over ZZ given as a ring element (no conversion
+    from expressions; factored by the ring's own ``factor_list``)."""
+    if p.is_ground:
+        return _int_sign(p.LC)
+    symbols = p.ring.symbols
+    if not all(is_param(g) for g, d in zip(symbols, p.degrees()) if d > 0):
         return None
-    out = _number_sign(constant)
-    for f, k in factors:
-        s = _poly_sign(f, depth + 1)
-        if s is None:
-            return None
-        if k % 2 == 0:
-            s = POS if s in (POS, NEG) else NONNEG if s != ZERO else ZERO
-        out = _mul(out, s)
-    return out
+    s = _terms_sign(symbols, p.terms(), _int_sign)
+    if s is not None or depth > 0:
+        return s
+    constant, factors = p.factor_list()
+    return _product_sign(_int_sign(constant), factors, lambda f: _ring_sign(f, depth + 1))
+
+
+def _quotient_sign(den: str | None, num: Callable[[], str | None]) -> str | None:
+    """The sign of num/den: only when the denominator has a strict sign."""
+    if den not in (POS, NEG):
+        return None
+    sn = num()
+    if sn is None:
+        return None
+    return _mul(sn, den)
 
 
 def sign_of(expr: Basic) -> str | None:
@@ -378,19 +484,20 @@ def sign_of(expr: Basic) -> str | None:
 
     ``expr`` may contain only parameters (positive or non-negative dummies) and numbers.
     """
+    parts = _rational_parts(expr)
+    if parts is not None:
+        # The cancelled numerator and denominator of ratnorm(expr), as ring elements.
+        num, den = parts
+        if not num:
+            return ZERO
+        return _quotient_sign(_ring_sign(den), lambda: _ring_sign(num))
     expr = ratnorm(expr)
     if expr == 0:
         return ZERO
     if expr.is_number:
         return _number_sign(expr)
     num, den = fraction(expr)
-    sd = _poly_sign(den)
-    if sd not in (POS, NEG):
-        return None
-    sn = _poly_sign(num)
-    if sn is None:
-        return None
-    return _mul(sn, sd)
+    return _quotient_sign(_poly_sign(den), lambda: _poly_sign(num))
 
 
 def atom_truth(atom: Atom) -> bool | None:
