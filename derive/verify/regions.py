@@ -80,7 +80,7 @@ from sympy.polys.rings import PolyElement, PolyRing, sring
 from sympy.core.relational import Relational
 from sympy.logic.boolalg import ITE, Boolean, BooleanFalse, BooleanTrue
 
-from derive.relu import as_piecewise
+from derive.relu import Indicator, ReLU, as_piecewise
 
 POS, NEG, ZERO, NONNEG, NONPOS = "pos", "neg", "zero", "nonneg", "nonpos"
 
@@ -189,7 +189,10 @@ def unfold(expr: Basic, defs: tuple[tuple[Basic, Basic], ...]) -> Basic:
         new = expr
         for key, value in defs:
             if isinstance(key, FunctionClass):
-                new = new.replace(key, value)
+                # replace() walks and rebuilds the whole tree; has() only walks it, and
+                # replace() changes nothing where the function does not occur.
+                if new.has(key):
+                    new = new.replace(key, value)
             else:
                 new = new.xreplace({key: value})
         if new == expr:
@@ -203,10 +206,17 @@ def prepare(expr: Basic, defs: tuple[tuple[Basic, Basic], ...] = ()) -> Basic:
     """Definitions unfolded; derivatives and substitutions computed; ReLU, indicator,
     ``Heaviside`` and ``Abs`` written as ``Piecewise``. Limits stay unevaluated (they are
     taken per case). Memoized (a pure function; a claim's sides and cases repeat it)."""
+    # Each replace() below is skipped where nothing it matches occurs (it would return
+    # the same expression after rebuilding the tree).
     expr = unfold(sympify(expr), defs)
-    expr = expr.replace(lambda e: isinstance(e, (Derivative, Subs)) and not e.has(Limit), lambda e: e.doit())
-    expr = as_piecewise(expr)
-    expr = expr.replace(lambda e: isinstance(e, Heaviside), lambda e: e.rewrite(Piecewise))
+    if expr.has(Derivative, Subs):
+        expr = expr.replace(lambda e: isinstance(e, (Derivative, Subs)) and not e.has(Limit), lambda e: e.doit())
+    if expr.has(ReLU, Indicator):
+        expr = as_piecewise(expr)
+    if expr.has(Heaviside):
+        expr = expr.replace(lambda e: isinstance(e, Heaviside), lambda e: e.rewrite(Piecewise))
+    if not expr.has(Abs):
+        return expr
     return expr.replace(lambda e: isinstance(e, Abs), lambda e: Piecewise((e.args[0], e.args[0] >= 0), (-e.args[0], True)))
 
 
@@ -246,8 +256,10 @@ def _negate(cond: Basic) -> Basic:
     return Not(cond).to_nnf()  # an equivalence (SymPy's simplify took ~1 s on an ITE)
 
 
-def _splittable(expr: Basic, free: set[Symbol]) -> Piecewise | None:
-    """A Piecewise whose conditions involve no bound variable (safe to split on)."""
+@lru_cache(maxsize=4096)
+def _splittable(expr: Basic, free: frozenset[Symbol]) -> Piecewise | None:
+    """A Piecewise whose conditions involve no bound variable (safe to split on).
+    Memoized: the goals are searched again in every branch that leaves them unchanged."""
     for pw in sorted(expr.atoms(Piecewise), key=_size_and_text):
         conds = [c for _, c in pw.args]
         if all(not (getattr(c, "free_symbols", set()) - free) for c in conds):
@@ -269,12 +281,19 @@ def _contradict(a: Atom, b: Atom) -> bool:
         return False
     if _opposite(g, h):  # g > 0 with -g >= 0, -g > 0 or -g = 0
         return True
-    return {k, l} == {ZERO, POS} and expand(g - h) == 0
+    return {k, l} == {ZERO, POS} and _same(g, h)
 
 
+@lru_cache(maxsize=4096)
 def _opposite(g: Expr, h: Expr) -> bool:
     # Atoms are in cancelled form, so h = -g shows up as a zero sum after expansion.
+    # Memoized: every new atom of a case is compared with all earlier ones, in every case.
     return expand(g + h) == 0
+
+
+@lru_cache(maxsize=4096)
+def _same(g: Expr, h: Expr) -> bool:
+    return expand(g - h) == 0
 
 
 def _add_atom(atoms: list[Atom], new: Atom) -> list[Atom]:
@@ -300,9 +319,7 @@ class Case:
 def cases(targets: tuple[Basic, ...], region: tuple[Basic, ...]) -> tuple[list[Case], int]:
     """The cases covering ``region`` on which ``targets`` are free of ``Piecewise``, and
     how many branch combinations were dropped as plainly empty (``g > 0`` with ``g <= 0``)."""
-    free: set[Symbol] = set()
-    for item in (*targets, *region):
-        free |= item.free_symbols
+    free = frozenset().union(*(item.free_symbols for item in (*targets, *region)))
     out: list[Case] = []
     dropped = 0
     stack: list[tuple[list[Basic], tuple[Basic, ...], list[Atom]]] = [(list(region), tuple(targets), [])]
@@ -543,6 +560,11 @@ class Chart:
 
 
 def _linear(g: Expr, v: Symbol) -> tuple[Expr, Expr] | None:
+    """``(c, r)`` with ``g = c*v + r`` and neither depending on ``v``, as ratnorm gives
+    them (``c = ratnorm(diff(g, v))``, ``r = ratnorm(g - c*v)``), or None."""
+    parts = _rational_parts(g)
+    if parts is not None and v in parts[0].ring.symbols:
+        return _ring_linear(*parts, v)
     c = ratnorm(diff(g, v))
     if v in c.free_symbols or c == 0:
         return None
@@ -550,6 +572,21 @@ def _linear(g: Expr, v: Symbol) -> tuple[Expr, Expr] | None:
     if v in r.free_symbols:
         return None
     return c, r
+
+
+def _ring_linear(num: PolyElement, den: PolyElement, v: Symbol) -> tuple[Expr, Expr] | None:
+    """:func:`_linear` of num/den by ring arithmetic (the cancelled forms are ratnorm's:
+    generators that do not occur change neither the cancellation nor its sign)."""
+    ring = num.ring
+    i = ring.symbols.index(v)
+    x = ring.gens[i]
+    cn, cd = (num.diff(x) * den - num * den.diff(x)).cancel(den * den)
+    if not cn or cn.degree(i) > 0 or cd.degree(i) > 0:
+        return None
+    rn, rd = (num * cd - cn * x * den).cancel(den * cd)
+    if rn.degree(i) > 0 or rd.degree(i) > 0:
+        return None
+    return cn.as_expr() / cd.as_expr(), rn.as_expr() / rd.as_expr()
 
 
 def charts(atoms: list[Atom], frozen: set[Symbol] = frozenset()) -> Iterator[Chart]:
