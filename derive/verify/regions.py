@@ -589,9 +589,36 @@ def _ring_linear(num: PolyElement, den: PolyElement, v: Symbol) -> tuple[Expr, E
     return cn.as_expr() / cd.as_expr(), rn.as_expr() / rd.as_expr()
 
 
+@lru_cache(maxsize=None)
+def _param(index: int, strict: bool) -> Dummy:
+    """The chart parameter ``t<index>`` (> 0 if ``strict``, else >= 0).
+
+    The same objects serve every chart (a chart's parameters have distinct indices, and
+    charts never meet in one expression), so the substitutions and signs computed for
+    one case are found again in the memoized functions for the next. Lower indices are
+    made first: within a chart, t1 is older than t2 as with fresh dummies."""
+    if index > 1:
+        _param(index - 1, True)
+        _param(index - 1, False)
+    name = f"t{index}"
+    return Dummy(name, positive=True) if strict else Dummy(name, nonnegative=True)
+
+
+@lru_cache(maxsize=8192)
+def _substitute(expr: Basic, var: Symbol, value: Expr) -> Basic:
+    """``expr`` with ``var`` replaced by ``value``, in cancelled form (memoized)."""
+    return ratnorm(expr.xreplace({var: value}))
+
+
+@lru_cache(maxsize=4096)
+def _text(expr: Basic) -> str:
+    """``str(expr)``, memoized (printing is slow; the chart order asks for it per case)."""
+    return str(expr)
+
+
 def charts(atoms: list[Atom], frozen: set[Symbol] = frozenset()) -> Iterator[Chart]:
     """Charts of the conjunction of ``atoms`` (see module docstring), best guesses first."""
-    order = sorted(atoms, key=lambda a: (len(a[0].free_symbols), a[1] != ZERO, str(a[0])))
+    order = sorted(atoms, key=lambda a: (len(a[0].free_symbols), a[1] != ZERO, _text(a[0])))
     nodes = [0]
 
     def rec(pending: list[Atom], deferred: list[Atom], steps: tuple, params: tuple) -> Iterator[Chart]:
@@ -627,13 +654,11 @@ def charts(atoms: list[Atom], frozen: set[Symbol] = frozenset()) -> Iterator[Cha
             if kind == ZERO:
                 value, new = ratnorm(-r / c), ()
             else:
-                name = f"t{len(params) + 1}"
-                t = Dummy(name, positive=True) if kind == POS else Dummy(name, nonnegative=True)
+                t = _param(len(params) + 1, kind == POS)
                 value, new = (t - r) / c, (t,)
-            sub = {v: value}
             yield from rec(
-                [(ratnorm(a.xreplace(sub)), k) for a, k in rest],
-                [(ratnorm(a.xreplace(sub)), k) for a, k in deferred],
+                [(_substitute(a, v, value), k) for a, k in rest],
+                [(_substitute(a, v, value), k) for a, k in deferred],
                 (*steps, (v, value)),
                 (*params, *new),
             )
