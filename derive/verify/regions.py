@@ -71,7 +71,7 @@ from sympy import (
     fraction,
     together,
 )
-from sympy.core.function import FunctionClass
+from sympy.core.function import AppliedUndef, FunctionClass
 from sympy.polys.polyerrors import PolynomialError
 from sympy.polys.domains import ZZ
 from sympy.polys.orderings import lex
@@ -185,16 +185,26 @@ def ratnorm(expr: Basic) -> Basic:
 
 def unfold(expr: Basic, defs: tuple[tuple[Basic, Basic], ...]) -> Basic:
     """``expr`` with every definition substituted until none applies."""
+    # replace() and xreplace() walk (and rebuild) the whole tree, and change nothing where
+    # the key does not occur: a symbol or applied function key absent from the tree's
+    # nodes (bound ones included, as xreplace sees them) is skipped.
     for _ in range(16):
         new = expr
+        nodes: set[Basic] | None = None
         for key, value in defs:
             if isinstance(key, FunctionClass):
-                # replace() walks and rebuilds the whole tree; has() only walks it, and
-                # replace() changes nothing where the function does not occur.
-                if new.has(key):
-                    new = new.replace(key, value)
+                if not new.has(key):
+                    continue
+                changed = new.replace(key, value)
             else:
-                new = new.xreplace({key: value})
+                if isinstance(key, (Symbol, AppliedUndef)):
+                    if nodes is None:
+                        nodes = new.atoms(Symbol, AppliedUndef)
+                    if key not in nodes:
+                        continue
+                changed = new.xreplace({key: value})
+            if changed is not new:
+                new, nodes = changed, None
         if new == expr:
             return expr
         expr = new
@@ -247,6 +257,13 @@ def _atom(rel: Relational) -> list[list[Basic]] | Atom:
     if isinstance(rel, Ne):
         return [[StrictGreaterThan(a, b)], [StrictLessThan(a, b)]]
     raise RegionError(f"unsupported relation {rel}")
+
+
+@lru_cache(maxsize=4096)
+def _replace(expr: Basic, old: Basic, new: Basic) -> Basic:
+    """``expr.xreplace({old: new})``, memoized: every branch of the region splits the same
+    goals on the same Piecewise nodes again."""
+    return expr.xreplace({old: new})
 
 
 @lru_cache(maxsize=2048)
@@ -339,7 +356,7 @@ def cases(targets: tuple[Basic, ...], region: tuple[Basic, ...]) -> tuple[list[C
             if pw is not None:
                 earlier: list[Basic] = []
                 for value, c in pw.args:
-                    stack.append(([cond.xreplace({pw: value}), c, *[_negate(e) for e in earlier], *rest], goals, atoms))
+                    stack.append(([_replace(cond, pw, value), c, *[_negate(e) for e in earlier], *rest], goals, atoms))
                     earlier.append(c)
                 continue
             if cond.has(Piecewise):
@@ -380,7 +397,7 @@ def cases(targets: tuple[Basic, ...], region: tuple[Basic, ...]) -> tuple[list[C
         if pw is not None:
             earlier = []
             for value, c in pw.args:
-                new_goals = tuple(g.xreplace({pw: value}) for g in goals)
+                new_goals = tuple(_replace(g, pw, value) for g in goals)
                 stack.append(([c, *[_negate(e) for e in earlier]], new_goals, atoms))
                 earlier.append(c)
             continue
