@@ -305,12 +305,36 @@ def _contradict(a: Atom, b: Atom) -> bool:
 def _opposite(g: Expr, h: Expr) -> bool:
     # Atoms are in cancelled form, so h = -g shows up as a zero sum after expansion.
     # Memoized: every new atom of a case is compared with all earlier ones, in every case.
+    pg, ph = _canonical(g), _canonical(h)
+    if pg is not None and ph is not None:
+        # Cancelled fractions are unique, so the zero sum is h's parts being -g's.
+        return pg[0].ring == ph[0].ring and pg[0] == -ph[0] and pg[1] == ph[1]
     return expand(g + h) == 0
 
 
 @lru_cache(maxsize=4096)
 def _same(g: Expr, h: Expr) -> bool:
+    pg, ph = _canonical(g), _canonical(h)
+    if pg is not None and ph is not None:
+        return pg[0].ring == ph[0].ring and pg == ph
     return expand(g - h) == 0
+
+
+@lru_cache(maxsize=8192)
+def _canonical(expr: Expr) -> tuple[PolyElement, PolyElement] | None:
+    """The cancelled numerator and denominator of ``expr`` when ``expr`` is exactly the
+    fraction ratnorm writes for them, else None.
+
+    Two such expressions are equal (or opposite) as rational functions exactly when their
+    parts are (or the numerators are opposite): the cancelled form with a denominator of
+    positive leading coefficient is unique, and its generators are the symbols it depends
+    on (the ring is the same exactly when the symbols are). For these, ``expand(g ± h)``
+    is 0 exactly when the functions cancel, so the comparison needs no expansion."""
+    parts = _rational_parts(expr)
+    if parts is None:
+        return None
+    num, den = parts
+    return parts if num.as_expr() / den.as_expr() == expr else None
 
 
 def _add_atom(atoms: list[Atom], new: Atom) -> list[Atom]:
@@ -513,10 +537,12 @@ def _quotient_sign(den: str | None, num: Callable[[], str | None]) -> str | None
     return _mul(sn, den)
 
 
+@lru_cache(maxsize=8192)
 def sign_of(expr: Basic) -> str | None:
     """The sign of ``expr`` for every value of its parameters, or None when not proved.
 
     ``expr`` may contain only parameters (positive or non-negative dummies) and numbers.
+    Memoized (a pure function; factoring is slow, and charts of several cases share atoms).
     """
     parts = _rational_parts(expr)
     if parts is not None:
