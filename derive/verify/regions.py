@@ -220,7 +220,7 @@ def prepare(expr: Basic, defs: tuple[tuple[Basic, Basic], ...] = ()) -> Basic:
     # the same expression after rebuilding the tree).
     expr = unfold(sympify(expr), defs)
     if expr.has(Derivative, Subs):
-        expr = expr.replace(lambda e: isinstance(e, (Derivative, Subs)) and not e.has(Limit), lambda e: e.doit())
+        expr = expr.replace(lambda e: isinstance(e, (Derivative, Subs)) and not e.has(Limit), _doit)
     if expr.has(ReLU, Indicator):
         expr = as_piecewise(expr)
     if expr.has(Heaviside):
@@ -230,12 +230,17 @@ def prepare(expr: Basic, defs: tuple[tuple[Basic, Basic], ...] = ()) -> Basic:
     return expr.replace(lambda e: isinstance(e, Abs), lambda e: Piecewise((e.args[0], e.args[0] >= 0), (-e.args[0], True)))
 
 
-def bound_symbols(expr: Basic) -> set[Symbol]:
-    """Symbols bound inside ``expr`` (limit variables): never substituted by a chart."""
-    out: set[Symbol] = set()
-    for lim in expr.atoms(Limit):
-        out |= {lim.args[1]}
-    return out
+@lru_cache(maxsize=4096)
+def _doit(expr: Basic) -> Basic:
+    """``expr.doit()``, memoized: claims of one problem differentiate the same terms."""
+    return expr.doit()
+
+
+@lru_cache(maxsize=2048)
+def bound_symbols(expr: Basic) -> frozenset[Symbol]:
+    """Symbols bound inside ``expr`` (limit variables): never substituted by a chart.
+    Memoized (a region's conditions recur in many claims)."""
+    return frozenset(lim.args[1] for lim in expr.atoms(Limit))
 
 
 # -- case analysis ------------------------------------------------------------------------
@@ -588,7 +593,7 @@ class Chart:
     def pull(self, expr: Basic) -> Basic:
         """``expr`` written in the chart's parameters (and free variables)."""
         for var, value in self.steps:
-            expr = expr.xreplace({var: value})
+            expr = _replace(expr, var, value)
         return expr
 
     def point(self, values: dict[Basic, Rational]) -> dict[Symbol, Expr]:
