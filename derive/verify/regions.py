@@ -604,7 +604,7 @@ class Chart:
         return {k: v for k, v in out.items() if not isinstance(k, Dummy)}
 
     def describe(self) -> str:
-        return "; ".join(f"{v} = {e}" for v, e in self.steps)
+        return "; ".join(f"{_text(v)} = {_text(e)}" for v, e in self.steps)
 
 
 def _linear(g: Expr, v: Symbol) -> tuple[Expr, Expr] | None:
@@ -729,7 +729,7 @@ def equation_chart(atoms: list[Atom], frozen: set[Symbol] = frozenset()) -> Char
     pending = [g for g, kind in atoms if kind == ZERO]
     for g in pending:
         for var, value in steps:
-            g = g.xreplace({var: value})
+            g = _replace(g, var, value)
         g = ratnorm(g)
         if g == 0:
             continue
