@@ -127,6 +127,8 @@ def _to_fraction(expr: Basic, ring: PolyRing, gens: dict[Basic, PolyElement]) ->
     if expr.is_Pow and expr.exp.is_Integer:
         num, den = _to_fraction(expr.base, ring, gens)
         k = int(expr.exp)
+        if k < 0 and not num:
+            raise _NotRational  # a division by an identically zero expression: left to sring
         return (num**k, den**k) if k >= 0 else (den ** (-k), num ** (-k))
     raise _NotRational
 
@@ -158,8 +160,10 @@ def _rational_parts(expr: Basic) -> tuple[PolyElement, PolyElement] | None:
 def ratnorm(expr: Basic) -> Basic:
     """``expr`` as one cancelled fraction p/q (the core of SymPy's ``cancel``, without its
     slow sign and term-factoring pre-passes); anything that is not a rational function of
-    its atoms goes to ``cancel`` itself. Memoized: the case analysis of a claim asks for
-    the same few hundred fractions thousands of times."""
+    its atoms goes to ``cancel`` itself. A rational function of symbols is cancelled by
+    ring arithmetic on its tree (:func:`_rational_parts`, no expansion of expressions);
+    other rational functions of their atoms through ``sring``. Memoized: the case analysis
+    of a claim asks for the same few hundred fractions thousands of times."""
     expr = sympify(expr)
     if not isinstance(expr, Expr) or expr.is_Number:
         return expr
