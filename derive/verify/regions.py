@@ -71,13 +71,16 @@ from sympy import (
     fraction,
     together,
 )
-from sympy.core.function import FunctionClass
+from sympy.core.function import AppliedUndef, FunctionClass
 from sympy.polys.polyerrors import PolynomialError
-from sympy.polys.rings import sring
+from sympy.polys.domains import ZZ
+from sympy.polys.orderings import lex
+from sympy.polys.polyutils import _sort_gens
+from sympy.polys.rings import PolyElement, PolyRing, sring
 from sympy.core.relational import Relational
 from sympy.logic.boolalg import ITE, Boolean, BooleanFalse, BooleanTrue
 
-from derive.relu import as_piecewise
+from derive.relu import Indicator, ReLU, as_piecewise
 
 POS, NEG, ZERO, NONNEG, NONPOS = "pos", "neg", "zero", "nonneg", "nonpos"
 
@@ -93,17 +96,83 @@ class RegionError(Exception):
     """A region or claim this module cannot represent (e.g. cyclic definitions)."""
 
 
+class _NotRational(Exception):
+    """An expression that is not a rational function of symbols with rational coefficients."""
+
+
+@lru_cache(maxsize=256)
+def _ring(symbols: frozenset[Symbol]) -> PolyRing:
+    # The generators in the order ``sring`` gives them, so that the sign normalization of a
+    # cancelled fraction (the denominator's leading coefficient, lex order) is sring's.
+    return PolyRing(_sort_gens(symbols), ZZ, lex)
+
+
+def _to_fraction(expr: Basic, ring: PolyRing, gens: dict[Basic, PolyElement]) -> tuple[PolyElement, PolyElement]:
+    """``expr`` as numerator and denominator in ``ring`` (not cancelled)."""
+    if expr.is_Rational:
+        return ring(expr.p), ring(expr.q)
+    if expr.is_Symbol:
+        return gens[expr], ring.one
+    if expr.is_Add or expr.is_Mul:
+        parts = [_to_fraction(arg, ring, gens) for arg in expr.args]
+        num, den = parts[0]
+        for n, d in parts[1:]:
+            if expr.is_Mul:
+                num, den = num * n, den * d
+            elif d == den:
+                num = num + n
+            else:
+                num, den = num * d + n * den, den * d
+        return num, den
+    if expr.is_Pow and expr.exp.is_Integer:
+        num, den = _to_fraction(expr.base, ring, gens)
+        k = int(expr.exp)
+        if k < 0 and not num:
+            raise _NotRational  # a division by an identically zero expression: left to sring
+        return (num**k, den**k) if k >= 0 else (den ** (-k), num ** (-k))
+    raise _NotRational
+
+
+@lru_cache(maxsize=8192)
+def _rational_parts(expr: Basic) -> tuple[PolyElement, PolyElement] | None:
+    """``expr`` as a cancelled fraction p/q in ``ZZ[symbols]`` (q with positive leading
+    coefficient): the result of ``sring`` and ``cancel`` on its numerator and denominator,
+    computed by ring arithmetic on the expression tree instead of expanding expressions.
+    None when ``expr`` is not a rational function of symbols with rational coefficients,
+    has no symbols, or has a denominator that is identically zero."""
+    if not isinstance(expr, Expr):
+        return None
+    symbols = expr.free_symbols
+    if not symbols or len({str(s) for s in symbols}) < len(symbols):
+        return None  # no generators, or two named alike (sring's order is then arbitrary)
+    ring = _ring(frozenset(symbols))
+    gens = dict(zip(ring.symbols, ring.gens))
+    try:
+        num, den = _to_fraction(expr, ring, gens)
+    except _NotRational:
+        return None
+    if not den:
+        return None
+    return num.cancel(den)
+
+
 @lru_cache(maxsize=8192)
 def ratnorm(expr: Basic) -> Basic:
     """``expr`` as one cancelled fraction p/q (the core of SymPy's ``cancel``, without its
     slow sign and term-factoring pre-passes); anything that is not a rational function of
-    its atoms goes to ``cancel`` itself. Memoized: the case analysis of a claim asks for
-    the same few hundred fractions thousands of times."""
+    its atoms goes to ``cancel`` itself. A rational function of symbols is cancelled by
+    ring arithmetic on its tree (:func:`_rational_parts`, no expansion of expressions);
+    other rational functions of their atoms through ``sring``. Memoized: the case analysis
+    of a claim asks for the same few hundred fractions thousands of times."""
     expr = sympify(expr)
     if not isinstance(expr, Expr) or expr.is_Number:
         return expr
     if expr.has(Piecewise, Limit):
         return cancel(expr)
+    parts = _rational_parts(expr)
+    if parts is not None:
+        num, den = parts
+        return num.as_expr() / den.as_expr()
     p, q = expr.as_numer_denom()
     try:
         ring, (num, den) = sring((p, q))
@@ -120,13 +189,26 @@ def ratnorm(expr: Basic) -> Basic:
 
 def unfold(expr: Basic, defs: tuple[tuple[Basic, Basic], ...]) -> Basic:
     """``expr`` with every definition substituted until none applies."""
+    # replace() and xreplace() walk (and rebuild) the whole tree, and change nothing where
+    # the key does not occur: a symbol or applied function key absent from the tree's
+    # nodes (bound ones included, as xreplace sees them) is skipped.
     for _ in range(16):
         new = expr
+        nodes: set[Basic] | None = None
         for key, value in defs:
             if isinstance(key, FunctionClass):
-                new = new.replace(key, value)
+                if not new.has(key):
+                    continue
+                changed = new.replace(key, value)
             else:
-                new = new.xreplace({key: value})
+                if isinstance(key, (Symbol, AppliedUndef)):
+                    if nodes is None:
+                        nodes = new.atoms(Symbol, AppliedUndef)
+                    if key not in nodes:
+                        continue
+                changed = new.xreplace({key: value})
+            if changed is not new:
+                new, nodes = changed, None
         if new == expr:
             return expr
         expr = new
@@ -138,19 +220,31 @@ def prepare(expr: Basic, defs: tuple[tuple[Basic, Basic], ...] = ()) -> Basic:
     """Definitions unfolded; derivatives and substitutions computed; ReLU, indicator,
     ``Heaviside`` and ``Abs`` written as ``Piecewise``. Limits stay unevaluated (they are
     taken per case). Memoized (a pure function; a claim's sides and cases repeat it)."""
+    # Each replace() below is skipped where nothing it matches occurs (it would return
+    # the same expression after rebuilding the tree).
     expr = unfold(sympify(expr), defs)
-    expr = expr.replace(lambda e: isinstance(e, (Derivative, Subs)) and not e.has(Limit), lambda e: e.doit())
-    expr = as_piecewise(expr)
-    expr = expr.replace(lambda e: isinstance(e, Heaviside), lambda e: e.rewrite(Piecewise))
+    if expr.has(Derivative, Subs):
+        expr = expr.replace(lambda e: isinstance(e, (Derivative, Subs)) and not e.has(Limit), _doit)
+    if expr.has(ReLU, Indicator):
+        expr = as_piecewise(expr)
+    if expr.has(Heaviside):
+        expr = expr.replace(lambda e: isinstance(e, Heaviside), lambda e: e.rewrite(Piecewise))
+    if not expr.has(Abs):
+        return expr
     return expr.replace(lambda e: isinstance(e, Abs), lambda e: Piecewise((e.args[0], e.args[0] >= 0), (-e.args[0], True)))
 
 
-def bound_symbols(expr: Basic) -> set[Symbol]:
-    """Symbols bound inside ``expr`` (limit variables): never substituted by a chart."""
-    out: set[Symbol] = set()
-    for lim in expr.atoms(Limit):
-        out |= {lim.args[1]}
-    return out
+@lru_cache(maxsize=4096)
+def _doit(expr: Basic) -> Basic:
+    """``expr.doit()``, memoized: claims of one problem differentiate the same terms."""
+    return expr.doit()
+
+
+@lru_cache(maxsize=2048)
+def bound_symbols(expr: Basic) -> frozenset[Symbol]:
+    """Symbols bound inside ``expr`` (limit variables): never substituted by a chart.
+    Memoized (a region's conditions recur in many claims)."""
+    return frozenset(lim.args[1] for lim in expr.atoms(Limit))
 
 
 # -- case analysis ------------------------------------------------------------------------
@@ -174,6 +268,13 @@ def _atom(rel: Relational) -> list[list[Basic]] | Atom:
     raise RegionError(f"unsupported relation {rel}")
 
 
+@lru_cache(maxsize=4096)
+def _replace(expr: Basic, old: Basic, new: Basic) -> Basic:
+    """``expr.xreplace({old: new})``, memoized: every branch of the region splits the same
+    goals on the same Piecewise nodes again."""
+    return expr.xreplace({old: new})
+
+
 @lru_cache(maxsize=2048)
 def _negate(cond: Basic) -> Basic:
     if isinstance(cond, Relational):
@@ -181,8 +282,10 @@ def _negate(cond: Basic) -> Basic:
     return Not(cond).to_nnf()  # an equivalence (SymPy's simplify took ~1 s on an ITE)
 
 
-def _splittable(expr: Basic, free: set[Symbol]) -> Piecewise | None:
-    """A Piecewise whose conditions involve no bound variable (safe to split on)."""
+@lru_cache(maxsize=4096)
+def _splittable(expr: Basic, free: frozenset[Symbol]) -> Piecewise | None:
+    """A Piecewise whose conditions involve no bound variable (safe to split on).
+    Memoized: the goals are searched again in every branch that leaves them unchanged."""
     for pw in sorted(expr.atoms(Piecewise), key=_size_and_text):
         conds = [c for _, c in pw.args]
         if all(not (getattr(c, "free_symbols", set()) - free) for c in conds):
@@ -204,12 +307,43 @@ def _contradict(a: Atom, b: Atom) -> bool:
         return False
     if _opposite(g, h):  # g > 0 with -g >= 0, -g > 0 or -g = 0
         return True
-    return {k, l} == {ZERO, POS} and expand(g - h) == 0
+    return {k, l} == {ZERO, POS} and _same(g, h)
 
 
+@lru_cache(maxsize=4096)
 def _opposite(g: Expr, h: Expr) -> bool:
     # Atoms are in cancelled form, so h = -g shows up as a zero sum after expansion.
+    # Memoized: every new atom of a case is compared with all earlier ones, in every case.
+    pg, ph = _canonical(g), _canonical(h)
+    if pg is not None and ph is not None:
+        # Cancelled fractions are unique, so the zero sum is h's parts being -g's.
+        return pg[0].ring == ph[0].ring and pg[0] == -ph[0] and pg[1] == ph[1]
     return expand(g + h) == 0
+
+
+@lru_cache(maxsize=4096)
+def _same(g: Expr, h: Expr) -> bool:
+    pg, ph = _canonical(g), _canonical(h)
+    if pg is not None and ph is not None:
+        return pg[0].ring == ph[0].ring and pg == ph
+    return expand(g - h) == 0
+
+
+@lru_cache(maxsize=8192)
+def _canonical(expr: Expr) -> tuple[PolyElement, PolyElement] | None:
+    """The cancelled numerator and denominator of ``expr`` when ``expr`` is exactly the
+    fraction ratnorm writes for them, else None.
+
+    Two such expressions are equal (or opposite) as rational functions exactly when their
+    parts are (or the numerators are opposite): the cancelled form with a denominator of
+    positive leading coefficient is unique, and its generators are the symbols it depends
+    on (the ring is the same exactly when the symbols are). For these, ``expand(g ± h)``
+    is 0 exactly when the functions cancel, so the comparison needs no expansion."""
+    parts = _rational_parts(expr)
+    if parts is None:
+        return None
+    num, den = parts
+    return parts if num.as_expr() / den.as_expr() == expr else None
 
 
 def _add_atom(atoms: list[Atom], new: Atom) -> list[Atom]:
@@ -235,9 +369,7 @@ class Case:
 def cases(targets: tuple[Basic, ...], region: tuple[Basic, ...]) -> tuple[list[Case], int]:
     """The cases covering ``region`` on which ``targets`` are free of ``Piecewise``, and
     how many branch combinations were dropped as plainly empty (``g > 0`` with ``g <= 0``)."""
-    free: set[Symbol] = set()
-    for item in (*targets, *region):
-        free |= item.free_symbols
+    free = frozenset().union(*(item.free_symbols for item in (*targets, *region)))
     out: list[Case] = []
     dropped = 0
     stack: list[tuple[list[Basic], tuple[Basic, ...], list[Atom]]] = [(list(region), tuple(targets), [])]
@@ -257,7 +389,7 @@ def cases(targets: tuple[Basic, ...], region: tuple[Basic, ...]) -> tuple[list[C
             if pw is not None:
                 earlier: list[Basic] = []
                 for value, c in pw.args:
-                    stack.append(([cond.xreplace({pw: value}), c, *[_negate(e) for e in earlier], *rest], goals, atoms))
+                    stack.append(([_replace(cond, pw, value), c, *[_negate(e) for e in earlier], *rest], goals, atoms))
                     earlier.append(c)
                 continue
             if cond.has(Piecewise):
@@ -298,7 +430,7 @@ def cases(targets: tuple[Basic, ...], region: tuple[Basic, ...]) -> tuple[list[C
         if pw is not None:
             earlier = []
             for value, c in pw.args:
-                new_goals = tuple(g.xreplace({pw: value}) for g in goals)
+                new_goals = tuple(_replace(g, pw, value) for g in goals)
                 stack.append(([c, *[_negate(e) for e in earlier]], new_goals, atoms))
                 earlier.append(c)
             continue
@@ -338,6 +470,40 @@ def _number_sign(value: Expr) -> str | None:
     return None
 
 
+def _int_sign(value: int) -> str:
+    return ZERO if value == 0 else POS if value > 0 else NEG
+
+
+def _terms_sign(symbols: tuple[Basic, ...], terms: list, sign: Callable[[Basic], str | None]) -> str | None:
+    """The sign of a polynomial whose terms ``(monomial, coefficient)`` all have one sign,
+    or None when their signs are mixed (or unknown)."""
+    signs = {sign(c) for _, c in terms}
+    if not (signs <= {POS} or signs <= {NEG}):
+        return None
+    # A monomial in strictly positive parameters only is > 0; one with a
+    # non-negative parameter is only >= 0.
+    strict = any(all(g.is_positive for g, k in zip(symbols, monom) if k) for monom, _ in terms)
+    if signs <= {POS}:
+        return POS if strict else NONNEG
+    return NEG if strict else NONPOS
+
+
+def _product_sign(constant: str | None, factors: list, sign: Callable[[Basic], str | None]) -> str | None:
+    """The sign of ``constant`` times the factors ``(f, multiplicity)``; None for a single
+    simple factor (nothing gained) or a factor of unproved sign."""
+    if len(factors) == 1 and factors[0][1] == 1:
+        return None
+    out = constant
+    for f, k in factors:
+        s = sign(f)
+        if s is None:
+            return None
+        if k % 2 == 0:
+            s = POS if s in (POS, NEG) else NONNEG if s != ZERO else ZERO
+        out = _mul(out, s)
+    return out
+
+
 def _poly_sign(p: Expr, depth: int = 0) -> str | None:
     if p.is_number:
         return _number_sign(p)
@@ -348,49 +514,59 @@ def _poly_sign(p: Expr, depth: int = 0) -> str | None:
         poly = Poly(p, *symbols)
     except PolynomialError:  # not a polynomial in the parameters
         return None
-    terms = poly.terms()
-    signs = {_number_sign(c) for _, c in terms}
-    if signs <= {POS} or signs <= {NEG}:
-        # A monomial in strictly positive parameters only is > 0; one with a
-        # non-negative parameter is only >= 0.
-        strict = any(all(g.is_positive for g, k in zip(symbols, monom) if k) for monom, _ in terms)
-        if signs <= {POS}:
-            return POS if strict else NONNEG
-        return NEG if strict else NONPOS
-    if depth > 0:
-        return None
+    s = _terms_sign(tuple(symbols), poly.terms(), _number_sign)
+    if s is not None or depth > 0:
+        return s
     constant, factors = factor_list(p)
-    if len(factors) == 1 and factors[0][1] == 1:
+    return _product_sign(_number_sign(constant), factors, lambda f: _poly_sign(f, depth + 1))
+
+
+def _ring_sign(p: PolyElement, depth: int = 0) -> str | None:
+    """:func:`_poly_sign` of a polynomial over ZZ given as a ring element (no conversion
+    from expressions; factored by the ring's own ``factor_list``)."""
+    if p.is_ground:
+        return _int_sign(p.LC)
+    symbols = p.ring.symbols
+    if not all(is_param(g) for g, d in zip(symbols, p.degrees()) if d > 0):
         return None
-    out = _number_sign(constant)
-    for f, k in factors:
-        s = _poly_sign(f, depth + 1)
-        if s is None:
-            return None
-        if k % 2 == 0:
-            s = POS if s in (POS, NEG) else NONNEG if s != ZERO else ZERO
-        out = _mul(out, s)
-    return out
+    s = _terms_sign(symbols, p.terms(), _int_sign)
+    if s is not None or depth > 0:
+        return s
+    constant, factors = p.factor_list()
+    return _product_sign(_int_sign(constant), factors, lambda f: _ring_sign(f, depth + 1))
 
 
+def _quotient_sign(den: str | None, num: Callable[[], str | None]) -> str | None:
+    """The sign of num/den: only when the denominator has a strict sign."""
+    if den not in (POS, NEG):
+        return None
+    sn = num()
+    if sn is None:
+        return None
+    return _mul(sn, den)
+
+
+@lru_cache(maxsize=8192)
 def sign_of(expr: Basic) -> str | None:
     """The sign of ``expr`` for every value of its parameters, or None when not proved.
 
     ``expr`` may contain only parameters (positive or non-negative dummies) and numbers.
+    Memoized (a pure function; factoring is slow, and charts of several cases share atoms).
     """
+    parts = _rational_parts(expr)
+    if parts is not None:
+        # The cancelled numerator and denominator of ratnorm(expr), as ring elements.
+        num, den = parts
+        if not num:
+            return ZERO
+        return _quotient_sign(_ring_sign(den), lambda: _ring_sign(num))
     expr = ratnorm(expr)
     if expr == 0:
         return ZERO
     if expr.is_number:
         return _number_sign(expr)
     num, den = fraction(expr)
-    sd = _poly_sign(den)
-    if sd not in (POS, NEG):
-        return None
-    sn = _poly_sign(num)
-    if sn is None:
-        return None
-    return _mul(sn, sd)
+    return _quotient_sign(_poly_sign(den), lambda: _poly_sign(num))
 
 
 def atom_truth(atom: Atom) -> bool | None:
@@ -421,7 +597,7 @@ class Chart:
     def pull(self, expr: Basic) -> Basic:
         """``expr`` written in the chart's parameters (and free variables)."""
         for var, value in self.steps:
-            expr = expr.xreplace({var: value})
+            expr = _replace(expr, var, value)
         return expr
 
     def point(self, values: dict[Basic, Rational]) -> dict[Symbol, Expr]:
@@ -432,10 +608,15 @@ class Chart:
         return {k: v for k, v in out.items() if not isinstance(k, Dummy)}
 
     def describe(self) -> str:
-        return "; ".join(f"{v} = {e}" for v, e in self.steps)
+        return "; ".join(f"{_text(v)} = {_text(e)}" for v, e in self.steps)
 
 
 def _linear(g: Expr, v: Symbol) -> tuple[Expr, Expr] | None:
+    """``(c, r)`` with ``g = c*v + r`` and neither depending on ``v``, as ratnorm gives
+    them (``c = ratnorm(diff(g, v))``, ``r = ratnorm(g - c*v)``), or None."""
+    parts = _rational_parts(g)
+    if parts is not None and v in parts[0].ring.symbols:
+        return _ring_linear(*parts, v)
     c = ratnorm(diff(g, v))
     if v in c.free_symbols or c == 0:
         return None
@@ -445,9 +626,51 @@ def _linear(g: Expr, v: Symbol) -> tuple[Expr, Expr] | None:
     return c, r
 
 
+def _ring_linear(num: PolyElement, den: PolyElement, v: Symbol) -> tuple[Expr, Expr] | None:
+    """:func:`_linear` of num/den by ring arithmetic (the cancelled forms are ratnorm's:
+    generators that do not occur change neither the cancellation nor its sign)."""
+    ring = num.ring
+    i = ring.symbols.index(v)
+    x = ring.gens[i]
+    cn, cd = (num.diff(x) * den - num * den.diff(x)).cancel(den * den)
+    if not cn or cn.degree(i) > 0 or cd.degree(i) > 0:
+        return None
+    rn, rd = (num * cd - cn * x * den).cancel(den * cd)
+    if rn.degree(i) > 0 or rd.degree(i) > 0:
+        return None
+    return cn.as_expr() / cd.as_expr(), rn.as_expr() / rd.as_expr()
+
+
+@lru_cache(maxsize=None)
+def _param(index: int, strict: bool) -> Dummy:
+    """The chart parameter ``t<index>`` (> 0 if ``strict``, else >= 0).
+
+    The same objects serve every chart (a chart's parameters have distinct indices, and
+    charts never meet in one expression), so the substitutions and signs computed for
+    one case are found again in the memoized functions for the next. Lower indices are
+    made first: within a chart, t1 is older than t2 as with fresh dummies."""
+    if index > 1:
+        _param(index - 1, True)
+        _param(index - 1, False)
+    name = f"t{index}"
+    return Dummy(name, positive=True) if strict else Dummy(name, nonnegative=True)
+
+
+@lru_cache(maxsize=8192)
+def _substitute(expr: Basic, var: Symbol, value: Expr) -> Basic:
+    """``expr`` with ``var`` replaced by ``value``, in cancelled form (memoized)."""
+    return ratnorm(expr.xreplace({var: value}))
+
+
+@lru_cache(maxsize=4096)
+def _text(expr: Basic) -> str:
+    """``str(expr)``, memoized (printing is slow; the chart order asks for it per case)."""
+    return str(expr)
+
+
 def charts(atoms: list[Atom], frozen: set[Symbol] = frozenset()) -> Iterator[Chart]:
     """Charts of the conjunction of ``atoms`` (see module docstring), best guesses first."""
-    order = sorted(atoms, key=lambda a: (len(a[0].free_symbols), a[1] != ZERO, str(a[0])))
+    order = sorted(atoms, key=lambda a: (len(a[0].free_symbols), a[1] != ZERO, _text(a[0])))
     nodes = [0]
 
     def rec(pending: list[Atom], deferred: list[Atom], steps: tuple, params: tuple) -> Iterator[Chart]:
@@ -483,13 +706,11 @@ def charts(atoms: list[Atom], frozen: set[Symbol] = frozenset()) -> Iterator[Cha
             if kind == ZERO:
                 value, new = ratnorm(-r / c), ()
             else:
-                name = f"t{len(params) + 1}"
-                t = Dummy(name, positive=True) if kind == POS else Dummy(name, nonnegative=True)
+                t = _param(len(params) + 1, kind == POS)
                 value, new = (t - r) / c, (t,)
-            sub = {v: value}
             yield from rec(
-                [(ratnorm(a.xreplace(sub)), k) for a, k in rest],
-                [(ratnorm(a.xreplace(sub)), k) for a, k in deferred],
+                [(_substitute(a, v, value), k) for a, k in rest],
+                [(_substitute(a, v, value), k) for a, k in deferred],
                 (*steps, (v, value)),
                 (*params, *new),
             )
@@ -512,7 +733,7 @@ def equation_chart(atoms: list[Atom], frozen: set[Symbol] = frozenset()) -> Char
     pending = [g for g, kind in atoms if kind == ZERO]
     for g in pending:
         for var, value in steps:
-            g = g.xreplace({var: value})
+            g = _replace(g, var, value)
         g = ratnorm(g)
         if g == 0:
             continue
