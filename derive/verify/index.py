@@ -17,7 +17,7 @@ An identity between scalar expressions built from ``Sum``, ``Indexed`` entries,
 from __future__ import annotations
 
 from functools import lru_cache
-from itertools import permutations
+from itertools import permutations, product
 
 from sympy import (
     Add,
@@ -194,9 +194,35 @@ class _IndexSum(Sum):
 
     def doit(self, **hints):  # type: ignore[override]
         f = self.function.doit(**hints) if hints.get("deep", True) else self.function
+        terms = _written_out(f, self.limits)
+        if terms is not None:
+            return Add(*terms).doit(**hints) if hints.get("deep", True) else Add(*terms)
         if _opaque(f, self.limits):
             return self.func(f, *self.limits)
         return Sum(f, *self.limits).doit(**hints)
+
+
+_MAX_WRITTEN = 64  # terms of a sum over concrete bounds written out directly
+
+
+def _written_out(f: Basic, limits: tuple) -> list[Basic] | None:
+    """The terms of a sum over concrete bounds (``x_1 + x_2`` for ``sum_{i=1}^2 x_i``).
+
+    SymPy reaches the same terms only after trying delta rules and partial fractions on
+    the summand. Left to SymPy (None): symbolic or reversed bounds, matrix summands and
+    summands holding an unevaluated sum (which may bind the same index)."""
+    if getattr(f, "is_Matrix", False) or f.has(Sum):
+        return None
+    spans = []
+    count = 1
+    for var, lo, hi in limits:
+        if not (lo.is_Integer and hi.is_Integer and lo <= hi):
+            return None
+        count *= int(hi - lo) + 1
+        spans.append([(var, Integer(v)) for v in range(int(lo), int(hi) + 1)])
+    if count > _MAX_WRITTEN:
+        return None
+    return [f.xreplace(dict(point)) for point in product(*spans)]
 
 
 def _opaque(f: Basic, limits: tuple) -> bool:
