@@ -270,11 +270,22 @@ def _evaluate(expr: Basic, rounds: int) -> Basic:
     return expr
 
 
+def _evaluate_terms(expr: Basic) -> Basic:
+    """:func:`evaluate` term by term, each term without its numeric coefficient (``doit`` of a
+    sum is the sum of the terms' ``doit``): the links of a chain share their terms, with
+    either sign, and each is then evaluated once."""
+    out = []
+    for term in Add.make_args(expr):
+        coeff, rest = term.as_coeff_Mul()
+        out.append(coeff * evaluate(rest))
+    return Add(*out)
+
+
 def prove_zero(difference: Basic, ranges: list[InRange]) -> bool:
     """True only when ``difference`` is shown to be 0 for every size and in-range index."""
-    expr = evaluate(expand_entries(difference))
+    expr = _evaluate_terms(expand_entries(difference))
     if expr.has(Entry):  # evaluation can produce entries (a norm's definition): expand those too
-        expr = evaluate(expand_entries(expr))
+        expr = _evaluate_terms(expand_entries(expr))
     expr = settle_ranges(expr, ranges)
     if expr.has(Piecewise):
         return False
