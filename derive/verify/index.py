@@ -199,7 +199,30 @@ class _IndexSum(Sum):
             return Add(*terms).doit(**hints) if hints.get("deep", True) else Add(*terms)
         if _opaque(f, self.limits):
             return self.func(f, *self.limits)
+        split = _split(f, self.limits, hints)
+        if split is not None:
+            return split
         return Sum(f, *self.limits).doit(**hints)
+
+
+def _split(f: Basic, limits: tuple, hints: dict) -> Basic | None:
+    """A sum over symbolic bounds by linearity, so that each part is left as it is or
+    evaluated on its own: a multiple sum as nested sums (innermost first), a sum of
+    terms as the terms' sums, a constant factor pulled out. SymPy's own rules otherwise
+    search a closed form of the whole summand (``δ_ik A_ij x_j`` summed over j) first.
+    None where these rules do not apply (concrete bounds, piecewise summands)."""
+    if f.has(Piecewise) or all((hi - lo).is_number for _, lo, hi in limits):
+        return None
+    if len(limits) > 1:
+        inner = _IndexSum(f, limits[0]).doit(**hints)
+        return _IndexSum(inner, *limits[1:]).doit(**hints)
+    (var, _, _), terms = limits[0], Add.make_args(f)
+    if len(terms) > 1:
+        return Add(*[_IndexSum(t, *limits).doit(**hints) for t in terms])
+    factor, rest = f.as_independent(var, as_Add=False)
+    if factor != 1:
+        return factor * _IndexSum(rest, *limits).doit(**hints)
+    return None
 
 
 _MAX_WRITTEN = 64  # terms of a sum over concrete bounds written out directly
