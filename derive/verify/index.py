@@ -279,12 +279,19 @@ def _evaluated(expr: Basic, rounds: int) -> Basic:
     return _evaluate(expr, rounds)
 
 
+def _lazy_sums(expr: Basic) -> Basic:
+    return expr.replace(lambda e: type(e) is Sum, lambda e: _IndexSum(*e.args))
+
+
 def _evaluate(expr: Basic, rounds: int) -> Basic:
     lazy = expr.has(Sum)
     if lazy:
-        expr = expr.replace(lambda e: type(e) is Sum, lambda e: _IndexSum(*e.args))
+        expr = _lazy_sums(expr)
     for _ in range(rounds):
         new = expr.doit()
+        if new.has(Sum):  # sums a round created (a norm's definition, SymPy's delta rules)
+            lazy = True
+            new = _lazy_sums(new)
         if new == expr:
             break
         expr = new
