@@ -26,6 +26,7 @@ from sympy import (
     Expr,
     Indexed,
     Integer,
+    Interval,
     KroneckerDelta,
     Mul,
     Piecewise,
@@ -222,7 +223,27 @@ def _split(f: Basic, limits: tuple, hints: dict) -> Basic | None:
     factor, rest = f.as_independent(var, as_Add=False)
     if factor != 1:
         return factor * _IndexSum(rest, *limits).doit(**hints)
-    return None
+    return _delta_sum(f, limits[0])
+
+
+def _delta_sum(f: Basic, limit: tuple) -> Basic | None:
+    """``sum_i δ_ik g(i) = g(k)`` if ``lo <= k <= hi`` (else 0), in SymPy's own form, for a
+    product with one delta in the summation index and no sum to expand; None otherwise."""
+    var, lo, hi = limit
+    if ((hi - lo) < 0) == True or f.has(Sum):  # noqa: E712 (a SymPy truth value)
+        return None
+    deltas = [d for d in Mul.make_args(f) if isinstance(d, KroneckerDelta) and d.has(var)]
+    if len(deltas) != 1 or deltas[0].delta_range is not None:
+        return None
+    (delta,) = deltas
+    rest = f / delta
+    if rest.has(Add, KroneckerDelta):
+        return None
+    a, b = delta.args
+    value = b if a == var else a if b == var else None
+    if value is None or value.has(var):
+        return None
+    return Piecewise((rest.xreplace({var: value}), Interval(lo, hi).as_relational(value)), (S.Zero, True))
 
 
 _MAX_WRITTEN = 64  # terms of a sum over concrete bounds written out directly
