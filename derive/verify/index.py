@@ -212,7 +212,7 @@ def _split(f: Basic, limits: tuple, hints: dict) -> Basic | None:
     terms as the terms' sums, a constant factor pulled out. SymPy's own rules otherwise
     search a closed form of the whole summand (``δ_ik A_ij x_j`` summed over j) first.
     None where these rules do not apply (concrete bounds, piecewise summands)."""
-    if f.has(Piecewise) or all((hi - lo).is_number for _, lo, hi in limits):
+    if all((hi - lo).is_number for _, lo, hi in limits):
         return None
     if len(limits) > 1:
         inner = _IndexSum(f, limits[0]).doit(**hints)
@@ -223,6 +223,14 @@ def _split(f: Basic, limits: tuple, hints: dict) -> Basic | None:
     factor, rest = f.as_independent(var, as_Add=False)
     if factor != 1:
         return factor * _IndexSum(rest, *limits).doit(**hints)
+    cases = [p for p in Mul.make_args(f) if isinstance(p, Piecewise)]
+    if len(cases) == 1 and not any(c.has(var) for _, c in cases[0].args):
+        # conditions free of the index: the sum of each case under its condition
+        (case,) = cases
+        others = f / case
+        return Piecewise(*[(_IndexSum(others * e, *limits).doit(**hints), c) for e, c in case.args])
+    if f.has(Piecewise):
+        return None
     return _delta_sum(f, limits[0])
 
 
@@ -230,7 +238,7 @@ def _delta_sum(f: Basic, limit: tuple) -> Basic | None:
     """``sum_i δ_ik g(i) = g(k)`` if ``lo <= k <= hi`` (else 0), in SymPy's own form, for a
     product with one delta in the summation index and no sum to expand; None otherwise."""
     var, lo, hi = limit
-    if ((hi - lo) < 0) == True or f.has(Sum):  # noqa: E712 (a SymPy truth value)
+    if ((hi - lo) < 0) == True or any(var in s.variables for s in f.atoms(Sum)):  # noqa: E712
         return None
     deltas = [d for d in Mul.make_args(f) if isinstance(d, KroneckerDelta) and d.has(var)]
     if len(deltas) != 1 or deltas[0].delta_range is not None:
