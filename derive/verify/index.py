@@ -216,8 +216,12 @@ def _split(f: Basic, limits: tuple, hints: dict) -> Basic | None:
         return None
     if len(limits) > 1:
         inner = _IndexSum(f, limits[0]).doit(**hints)
+        if isinstance(inner, Sum):
+            return None  # (a sum around it would take the inner limit back: SymPy nests so)
         return _IndexSum(inner, *limits[1:]).doit(**hints)
     (var, _, _), terms = limits[0], Add.make_args(f)
+    if var not in f.free_symbols:
+        return None  # SymPy: the summand times the number of terms
     if len(terms) > 1:
         return Add(*[_IndexSum(t, *limits).doit(**hints) for t in terms])
     factor, rest = f.as_independent(var, as_Add=False)
@@ -227,11 +231,18 @@ def _split(f: Basic, limits: tuple, hints: dict) -> Basic | None:
     if len(cases) == 1 and not any(c.has(var) for _, c in cases[0].args):
         # conditions free of the index: the sum of each case under its condition
         (case,) = cases
-        others = f / case
+        others = _without(f, case)
         return Piecewise(*[(_IndexSum(others * e, *limits).doit(**hints), c) for e, c in case.args])
     if f.has(Piecewise):
         return None
     return _delta_sum(f, limits[0])
+
+
+def _without(product: Basic, factor: Basic) -> Basic:
+    """A product without one of its factors (not a division: a Piecewise over itself is not 1)."""
+    factors = list(Mul.make_args(product))
+    factors.remove(factor)
+    return Mul(*factors)
 
 
 def _delta_sum(f: Basic, limit: tuple) -> Basic | None:
@@ -244,7 +255,7 @@ def _delta_sum(f: Basic, limit: tuple) -> Basic | None:
     if len(deltas) != 1 or deltas[0].delta_range is not None:
         return None
     (delta,) = deltas
-    rest = f / delta
+    rest = _without(f, delta)
     if rest.has(Add, KroneckerDelta):
         return None
     a, b = delta.args
