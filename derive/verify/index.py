@@ -211,7 +211,8 @@ def _split(f: Basic, limits: tuple, hints: dict) -> Basic | None:
     evaluated on its own: a multiple sum as nested sums (innermost first), a sum of
     terms as the terms' sums, a constant factor pulled out. SymPy's own rules otherwise
     search a closed form of the whole summand (``δ_ik A_ij x_j`` summed over j) first.
-    None where these rules do not apply (concrete bounds, piecewise summands)."""
+    A factor ``Piecewise`` whose conditions are free of the index is taken outside the sum,
+    and a delta sum is evaluated by :func:`_delta_sum`. None where no rule applies."""
     if all((hi - lo).is_number for _, lo, hi in limits):
         return None
     if len(limits) > 1:
@@ -238,9 +239,9 @@ def _split(f: Basic, limits: tuple, hints: dict) -> Basic | None:
     return _delta_sum(f, limits[0])
 
 
-def _without(product: Basic, factor: Basic) -> Basic:
+def _without(term: Basic, factor: Basic) -> Basic:
     """A product without one of its factors (not a division: a Piecewise over itself is not 1)."""
-    factors = list(Mul.make_args(product))
+    factors = list(Mul.make_args(term))
     factors.remove(factor)
     return Mul(*factors)
 
@@ -262,6 +263,8 @@ def _delta_sum(f: Basic, limit: tuple) -> Basic | None:
     value = b if a == var else a if b == var else None
     if value is None or value.has(var):
         return None
+    if any(value.free_symbols & set(s.variables) for s in rest.atoms(Sum)):
+        return None  # the value would be captured by an inner sum's index
     return Piecewise((rest.xreplace({var: value}), Interval(lo, hi).as_relational(value)), (S.Zero, True))
 
 
