@@ -15,7 +15,7 @@ span the same space of linear conditions on the other entries.
 
 from __future__ import annotations
 
-from sympy import Matrix, Poly, ZeroMatrix, expand
+from sympy import Matrix, Poly, S, ZeroMatrix, expand
 
 from derive.claims import Given, IdentityIff
 from derive.model import Status, Verdict
@@ -40,9 +40,16 @@ def _necessity_general(claim: IdentityIff) -> bool:
     return any(_is_zero_matrix(coefficient - s * r) for s in (1, -1) for r in (residual, residual.T))
 
 
-def _row_space(equations: list, unknowns: list) -> Matrix:
-    rows = [[Poly(e, *unknowns).coeff_monomial(u) for u in unknowns] for e in equations if e != 0]
-    return Matrix(rows) if rows else Matrix.zeros(1, len(unknowns))
+def _row_space(polys: list[Poly], count: int) -> Matrix:
+    """The coefficients of the unknowns (the generators) in linear polynomials, one row each."""
+    rows = []
+    for p in polys:
+        row = [S.Zero] * count
+        for monom, coeff in p.terms():
+            if sum(monom) == 1:
+                row[monom.index(1)] = coeff
+        rows.append(row)
+    return Matrix(rows) if rows else Matrix.zeros(1, count)
 
 
 def _same_conditions(claim: IdentityIff, dims: dict) -> bool | None:
@@ -59,9 +66,12 @@ def _same_conditions(claim: IdentityIff, dims: dict) -> bool | None:
     unknowns = sorted(set().union(*(e.free_symbols for e in identity + fact)) - set(xs), key=str)
     if not unknowns:
         return not any(identity) and not any(fact)
-    if any(not Poly(e, *unknowns).is_linear for e in identity + fact if e != 0):
+    # each equation as a polynomial in the unknowns once: tested for linearity, then read
+    identity_polys = [Poly(e, *unknowns) for e in identity if e != 0]
+    fact_polys = [Poly(e, *unknowns) for e in fact if e != 0]
+    if any(not p.is_linear for p in identity_polys + fact_polys):
         return None
-    a, b = _row_space(identity, unknowns), _row_space(fact, unknowns)
+    a, b = _row_space(identity_polys, len(unknowns)), _row_space(fact_polys, len(unknowns))
     rank = Matrix.vstack(a, b).rank()
     return rank == a.rank() == b.rank()
 

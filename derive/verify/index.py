@@ -17,7 +17,7 @@ An identity between scalar expressions built from ``Sum``, ``Indexed`` entries,
 from __future__ import annotations
 
 from functools import lru_cache
-from itertools import permutations
+from itertools import permutations, product
 
 from sympy import (
     Add,
@@ -26,6 +26,7 @@ from sympy import (
     Expr,
     Indexed,
     Integer,
+    Interval,
     KroneckerDelta,
     Mul,
     Piecewise,
@@ -194,9 +195,100 @@ class _IndexSum(Sum):
 
     def doit(self, **hints):  # type: ignore[override]
         f = self.function.doit(**hints) if hints.get("deep", True) else self.function
+        terms = _written_out(f, self.limits)
+        if terms is not None:
+            return Add(*terms).doit(**hints) if hints.get("deep", True) else Add(*terms)
         if _opaque(f, self.limits):
             return self.func(f, *self.limits)
+        split = _split(f, self.limits, hints)
+        if split is not None:
+            return split
         return Sum(f, *self.limits).doit(**hints)
+
+
+def _split(f: Basic, limits: tuple, hints: dict) -> Basic | None:
+    """A sum over symbolic bounds by linearity, so that each part is left as it is or
+    evaluated on its own: a multiple sum as nested sums (innermost first), a sum of
+    terms as the terms' sums, a constant factor pulled out. SymPy's own rules otherwise
+    search a closed form of the whole summand (``δ_ik A_ij x_j`` summed over j) first.
+    A factor ``Piecewise`` whose conditions are free of the index is taken outside the sum,
+    and a delta sum is evaluated by :func:`_delta_sum`. None where no rule applies."""
+    if all((hi - lo).is_number for _, lo, hi in limits):
+        return None
+    if len(limits) > 1:
+        inner = _IndexSum(f, limits[0]).doit(**hints)
+        if isinstance(inner, Sum):
+            return None  # (a sum around it would take the inner limit back: SymPy nests so)
+        return _IndexSum(inner, *limits[1:]).doit(**hints)
+    (var, _, _), terms = limits[0], Add.make_args(f)
+    if var not in f.free_symbols:
+        return None  # SymPy: the summand times the number of terms
+    if len(terms) > 1:
+        return Add(*[_IndexSum(t, *limits).doit(**hints) for t in terms])
+    factor, rest = f.as_independent(var, as_Add=False)
+    if factor != 1:
+        return factor * _IndexSum(rest, *limits).doit(**hints)
+    cases = [p for p in Mul.make_args(f) if isinstance(p, Piecewise)]
+    if len(cases) == 1 and not any(c.has(var) for _, c in cases[0].args):
+        # conditions free of the index: the sum of each case under its condition
+        (case,) = cases
+        others = _without(f, case)
+        return Piecewise(*[(_IndexSum(others * e, *limits).doit(**hints), c) for e, c in case.args])
+    if f.has(Piecewise):
+        return None
+    return _delta_sum(f, limits[0])
+
+
+def _without(term: Basic, factor: Basic) -> Basic:
+    """A product without one of its factors (not a division: a Piecewise over itself is not 1)."""
+    factors = list(Mul.make_args(term))
+    factors.remove(factor)
+    return Mul(*factors)
+
+
+def _delta_sum(f: Basic, limit: tuple) -> Basic | None:
+    """``sum_i δ_ik g(i) = g(k)`` if ``lo <= k <= hi`` (else 0), in SymPy's own form, for a
+    product with one delta in the summation index and no sum to expand; None otherwise."""
+    var, lo, hi = limit
+    if ((hi - lo) < 0) == True or any(var in s.variables for s in f.atoms(Sum)):  # noqa: E712
+        return None
+    deltas = [d for d in Mul.make_args(f) if isinstance(d, KroneckerDelta) and d.has(var)]
+    if len(deltas) != 1 or deltas[0].delta_range is not None:
+        return None
+    (delta,) = deltas
+    rest = _without(f, delta)
+    if rest.has(Add, KroneckerDelta):
+        return None
+    a, b = delta.args
+    value = b if a == var else a if b == var else None
+    if value is None or value.has(var):
+        return None
+    if any(value.free_symbols & set(s.variables) for s in rest.atoms(Sum)):
+        return None  # the value would be captured by an inner sum's index
+    return Piecewise((rest.xreplace({var: value}), Interval(lo, hi).as_relational(value)), (S.Zero, True))
+
+
+_MAX_WRITTEN = 64  # terms of a sum over concrete bounds written out directly
+
+
+def _written_out(f: Basic, limits: tuple) -> list[Basic] | None:
+    """The terms of a sum over concrete bounds (``x_1 + x_2`` for ``sum_{i=1}^2 x_i``).
+
+    SymPy reaches the same terms only after trying delta rules and partial fractions on
+    the summand. Left to SymPy (None): symbolic or reversed bounds, matrix summands and
+    summands holding an unevaluated sum (which may bind the same index)."""
+    if getattr(f, "is_Matrix", False) or f.has(Sum):
+        return None
+    spans = []
+    count = 1
+    for var, lo, hi in limits:
+        if not (lo.is_Integer and hi.is_Integer and lo <= hi):
+            return None
+        count *= int(hi - lo) + 1
+        spans.append([(var, Integer(v)) for v in range(int(lo), int(hi) + 1)])
+    if count > _MAX_WRITTEN:
+        return None
+    return [f.xreplace(dict(point)) for point in product(*spans)]
 
 
 def _opaque(f: Basic, limits: tuple) -> bool:
@@ -230,12 +322,19 @@ def _evaluated(expr: Basic, rounds: int) -> Basic:
     return _evaluate(expr, rounds)
 
 
+def _lazy_sums(expr: Basic) -> Basic:
+    return expr.replace(lambda e: type(e) is Sum, lambda e: _IndexSum(*e.args))
+
+
 def _evaluate(expr: Basic, rounds: int) -> Basic:
     lazy = expr.has(Sum)
     if lazy:
-        expr = expr.replace(lambda e: type(e) is Sum, lambda e: _IndexSum(*e.args))
+        expr = _lazy_sums(expr)
     for _ in range(rounds):
         new = expr.doit()
+        if new.has(Sum):  # sums a round created (a norm's definition, SymPy's delta rules)
+            lazy = True
+            new = _lazy_sums(new)
         if new == expr:
             break
         expr = new
@@ -244,11 +343,22 @@ def _evaluate(expr: Basic, rounds: int) -> Basic:
     return expr
 
 
+def _evaluate_terms(expr: Basic) -> Basic:
+    """:func:`evaluate` term by term, each term without its numeric coefficient (``doit`` of a
+    sum is the sum of the terms' ``doit``): the links of a chain share their terms, with
+    either sign, and each is then evaluated once."""
+    out = []
+    for term in Add.make_args(expr):
+        coeff, rest = term.as_coeff_Mul()
+        out.append(coeff * evaluate(rest))
+    return Add(*out)
+
+
 def prove_zero(difference: Basic, ranges: list[InRange]) -> bool:
     """True only when ``difference`` is shown to be 0 for every size and in-range index."""
-    expr = evaluate(expand_entries(difference))
+    expr = _evaluate_terms(expand_entries(difference))
     if expr.has(Entry):  # evaluation can produce entries (a norm's definition): expand those too
-        expr = evaluate(expand_entries(expr))
+        expr = _evaluate_terms(expand_entries(expr))
     expr = settle_ranges(expr, ranges)
     if expr.has(Piecewise):
         return False
