@@ -16,6 +16,8 @@ NODE_MODULES := $(if $(NPM),node_modules/.package-lock.json)
 .PHONY: build test site clean
 
 build: $(VENV)/.installed
+	@# Bytecode for derive's own modules (an editable install has none; PYTHONDONTWRITEBYTECODE may forbid writing it on import).
+	@$(BIN)/python -m compileall -q derive >/dev/null
 	$(BIN)/derive build --format $(FORMATS)
 ifeq ($(HAVE_TEX),)
 	@echo "make: PDFs skipped: TeX is not installed (sudo apt-get install texlive-latex-base texlive-latex-recommended texlive-latex-extra lmodern latexmk)"

@@ -12,6 +12,7 @@ tasks in its own main thread, where the verifier's SIGALRM time limit works.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -114,6 +115,11 @@ class Pool:
         self._items.append(item)
         if remote and self.jobs > 1 and _picklable(item):
             if self._executor is None:
+                if forks():
+                    # The collector leaves what exists now alone until the workers stop, so
+                    # neither this process nor a worker writes to the memory they share:
+                    # each write would copy a page (a tenth of a build's work, before).
+                    gc.freeze()
                 self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(), initializer=_quiet_worker)
             try:
                 self._pending[self._executor.submit(self.fn, item)] = index
@@ -156,6 +162,7 @@ class Pool:
         if self._executor is not None:
             self._executor.shutdown(wait=True)
             self._executor = None
+            gc.unfreeze()
         return self.results
 
     def stop(self) -> None:
@@ -163,6 +170,7 @@ class Pool:
         if self._executor is not None:
             executor, self._executor = self._executor, None
             _stop(executor)
+            gc.unfreeze()
 
     def __enter__(self) -> Pool:
         return self
