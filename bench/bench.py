@@ -222,8 +222,10 @@ def main() -> int:
     import sympy
 
     # As `make` does before a build: bytecode for derive's own modules, which an editable
-    # install does not write (SymPy's came with its installation).
+    # install does not write (SymPy's came with its installation), and compiled templates
+    # (kept beside the templates once any build has run).
     subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "derive")], check=True, capture_output=True)
+    subprocess.run([PYTHON, "-c", "from derive.render import compile_templates; compile_templates()"], cwd=ROOT, check=True)
     print(f"derive benchmark: {platform.machine()}, {_cores()} cores, Python {platform.python_version()}, "
           f"SymPy {sympy.__version__}; median of {args.runs} runs (fastest–slowest), seconds")
     print()

@@ -124,3 +124,59 @@ def test_plain_ascii_prose_is_its_own_latex():
     sentence = "Take w' = w - 2(x + y)/3 [see (b)]; is it 1*2 = 2? Yes: a|b, @home, `quoted'."
     assert escape_tex(sentence) == sentence
     assert escape_tex("a < b") == r"a \ensuremath{<} b"
+
+
+# -- compiled templates ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def own_templates(tmp_path, monkeypatch):
+    """A copy of the templates that the renderers use, with nothing compiled yet."""
+    import shutil
+    import sys
+
+    render = sys.modules["derive.render"]
+    folder = tmp_path / "templates"
+    shutil.copytree(render.template_dir(), folder, ignore=shutil.ignore_patterns("__pycache__"))
+
+    def fresh() -> None:  # forget compiled templates kept in memory
+        render.environment.cache_clear()
+        render._compile_templates.cache_clear()
+
+    monkeypatch.setattr(render, "template_dir", lambda: folder)
+    fresh()
+    yield folder, fresh
+    fresh()
+
+
+def test_compiled_templates_are_kept_beside_them_and_used(q2, md, own_templates):
+    folder, fresh = own_templates
+    assert render_problem(q2, "md") == md
+    kept = sorted((folder / "__pycache__").glob("md-*.jinja"))
+    assert kept  # one per Markdown template used
+    fresh()
+    stamps = {entry: entry.stat().st_mtime_ns for entry in kept}  # compiling again rewrites them
+    assert render_problem(q2, "md") == md
+    assert {entry: entry.stat().st_mtime_ns for entry in kept} == stamps
+
+
+def test_an_edited_template_is_compiled_again(q2, own_templates):
+    folder, fresh = own_templates
+    render_problem(q2, "md")
+    template = folder / "problem.md.j2"
+    template.write_text(template.read_text() + "\nEDITED-AFTER-COMPILING\n")
+    fresh()
+    assert "EDITED-AFTER-COMPILING" in render_problem(q2, "md")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "empty", "unwritable"])
+def test_damaged_compiled_templates_cost_only_a_compilation(q2, md, own_templates, damage):
+    folder, fresh = own_templates
+    if damage == "unwritable":
+        (folder / "__pycache__").write_text("a file where the folder would be")
+    else:
+        render_problem(q2, "md")
+        for entry in (folder / "__pycache__").glob("*.jinja"):
+            entry.write_bytes(b"\x00garbage\xff" if damage == "garbage" else b"")
+        fresh()
+    assert render_problem(q2, "md") == md

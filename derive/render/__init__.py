@@ -191,7 +191,49 @@ def environment(fmt: str) -> jinja2.Environment:
     env.filters["indent_lines"] = lambda s, n=4: "\n".join(" " * n + line for line in s.splitlines())
     env.globals["marks"] = MARKS
     env.globals["Status"] = Status
+    env.bytecode_cache = _compiled_templates(fmt, env)
     return env
+
+
+_SYNTAX = (
+    "block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
+    "comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix",
+    "trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline", "optimized", "autoescape",
+)
+
+
+def _compiled_templates(fmt: str, env: jinja2.Environment) -> jinja2.BytecodeCache:
+    """Compiled templates kept beside the templates (``templates/__pycache__``), as Python
+    keeps compiled modules: a build then does not compile its templates again.
+
+    Jinja checks each entry against its template's source and its own version, so an
+    edited template is compiled afresh; the file name holds the environment's syntax
+    settings, so a changed setting does not reuse code compiled under the old one. A
+    directory that cannot be written, or an entry that cannot be read, costs only the
+    compilation.
+    """
+    import hashlib
+
+    import jinja2
+
+    settings = repr([getattr(env, name) for name in _SYNTAX] + [getattr(env.finalize, "__qualname__", None)])
+    digest = hashlib.sha256(settings.encode()).hexdigest()[:16]
+
+    class Beside(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # noqa: BLE001 - unreadable or truncated: compile again
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                Path(self.directory).mkdir(exist_ok=True)
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    return Beside(str(template_dir() / "__pycache__"), f"{fmt}-{digest}-%s.jinja")
 
 
 @lru_cache(maxsize=8192)
@@ -208,6 +250,13 @@ def _compile_templates(fmt: str) -> None:
     env = environment(fmt)
     for path in sorted(template_dir().glob(f"*.{fmt}.j2")):
         env.get_template(path.name)
+
+
+def compile_templates() -> None:
+    """Compile every template now (they are kept compiled beside the templates)."""
+    for fmt in (*FORMATS, "svg"):
+        if fmt != "json":
+            _compile_templates(fmt)
 
 
 def _render(fmt: str, template: str, **context: Any) -> str:
