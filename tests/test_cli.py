@@ -108,3 +108,17 @@ def test_python_dash_m(tmp_path):
 
     result = subprocess.run([sys.executable, "-m", "derive", "show", "bogus"], capture_output=True, text=True)
     assert result.returncode == 2 and "unknown target" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_program_flushes_everything_before_its_quick_exit(capsys):
+    """``python -m derive`` skips the interpreter's teardown: what it printed still
+    arrives whole through a pipe, with the exit code of :func:`main`."""
+    import os
+    import subprocess
+    import sys
+
+    assert main(["list"]) == 0
+    expected = capsys.readouterr().out
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as most shells run it
+    result = subprocess.run([sys.executable, "-m", "derive", "list"], capture_output=True, text=True, env=buffered)
+    assert (result.returncode, result.stdout) == (0, expected)

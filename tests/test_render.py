@@ -131,19 +131,20 @@ def test_plain_ascii_prose_is_its_own_latex():
 
 @pytest.fixture
 def own_templates(tmp_path, monkeypatch):
-    """A copy of the templates that the renderers use, with nothing compiled yet."""
+    """A copy of the templates that the renderers use, and a folder for them compiled."""
     import shutil
     import sys
 
     render = sys.modules["derive.render"]
     folder = tmp_path / "templates"
-    shutil.copytree(render.template_dir(), folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(render.template_dir(), folder)
 
     def fresh() -> None:  # forget compiled templates kept in memory
         render.environment.cache_clear()
         render._compile_templates.cache_clear()
 
     monkeypatch.setattr(render, "template_dir", lambda: folder)
+    monkeypatch.setattr(render, "compiled_dir", lambda: tmp_path / "compiled")
     fresh()
     yield folder, fresh
     fresh()
@@ -152,7 +153,7 @@ def own_templates(tmp_path, monkeypatch):
 def test_compiled_templates_are_kept_beside_them_and_used(q2, md, own_templates):
     folder, fresh = own_templates
     assert render_problem(q2, "md") == md
-    kept = sorted((folder / "__pycache__").glob("md-*.jinja"))
+    kept = sorted((folder.parent / "compiled").glob("md-*.jinja"))
     assert kept  # one per Markdown template used
     fresh()
     stamps = {entry: entry.stat().st_mtime_ns for entry in kept}  # compiling again rewrites them
@@ -173,10 +174,10 @@ def test_an_edited_template_is_compiled_again(q2, own_templates):
 def test_damaged_compiled_templates_cost_only_a_compilation(q2, md, own_templates, damage):
     folder, fresh = own_templates
     if damage == "unwritable":
-        (folder / "__pycache__").write_text("a file where the folder would be")
+        (folder.parent / "compiled").write_text("a file where the folder would be")
     else:
         render_problem(q2, "md")
-        for entry in (folder / "__pycache__").glob("*.jinja"):
+        for entry in (folder.parent / "compiled").glob("*.jinja"):
             entry.write_bytes(b"\x00garbage\xff" if damage == "garbage" else b"")
         fresh()
     assert render_problem(q2, "md") == md

@@ -203,8 +203,8 @@ _SYNTAX = (
 
 
 def _compiled_templates(fmt: str, env: jinja2.Environment) -> jinja2.BytecodeCache:
-    """Compiled templates kept beside the templates (``templates/__pycache__``), as Python
-    keeps compiled modules: a build then does not compile its templates again.
+    """Compiled templates kept with derive's compiled modules (:func:`compiled_dir`), as
+    Python keeps those: a build then does not compile its templates again.
 
     Jinja checks each entry against its template's source and its own version, so an
     edited template is compiled afresh; the file name holds the environment's syntax
@@ -228,12 +228,18 @@ def _compiled_templates(fmt: str, env: jinja2.Environment) -> jinja2.BytecodeCac
 
         def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
             try:
-                Path(self.directory).mkdir(exist_ok=True)
+                Path(self.directory).mkdir(parents=True, exist_ok=True)
                 super().dump_bytecode(bucket)
             except OSError:
                 pass
 
-    return Beside(str(template_dir() / "__pycache__"), f"{fmt}-{digest}-%s.jinja")
+    return Beside(str(compiled_dir()), f"{fmt}-{digest}-%s.jinja")
+
+
+def compiled_dir() -> Path:
+    """Where compiled templates are kept: beside this package's own bytecode, which
+    version control and the wheel leave out (the templates folder ships whole)."""
+    return Path(__file__).resolve().parent / "__pycache__" / "templates"
 
 
 @lru_cache(maxsize=8192)
@@ -253,7 +259,7 @@ def _compile_templates(fmt: str) -> None:
 
 
 def compile_templates() -> None:
-    """Compile every template now (they are kept compiled beside the templates)."""
+    """Compile every template now (they are kept compiled: see :func:`compiled_dir`)."""
     for fmt in (*FORMATS, "svg"):
         if fmt != "json":
             _compile_templates(fmt)
