@@ -18,6 +18,7 @@ import os
 import pickle
 import signal
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -137,22 +138,25 @@ class Pool:
 
     def finish(self, meanwhile: Iterable[Callable[[], object]] = ()) -> list[R]:
         """Do the local items and the chores (between checks for arrived results) and
-        wait for every result; the workers are stopped afterwards."""
-        chores = iter(meanwhile)
+        wait for every result; the workers are stopped afterwards.
+
+        ``meanwhile`` given as a deque may grow while the pool works: ``on_result`` can
+        add chores (say, rendering what a result completed)."""
+        chores = meanwhile if isinstance(meanwhile, deque) else deque(meanwhile)
         try:
             while self._local:
                 index = self._local.pop(0)
                 self._done(index, self.fn(self._items[index]))
             while self._pending:
-                chore = next(chores, None)
+                chore = chores.popleft() if chores else None
                 # With a chore to do, only collect what has arrived; else wait for a result.
                 finished, _ = wait(self._pending, timeout=0 if chore else None, return_when=FIRST_COMPLETED)
                 for future in finished:
                     self._done(self._pending.pop(future), future.result())
                 if chore is not None:
                     chore()
-            for chore in chores:
-                chore()
+            while chores:
+                chores.popleft()()
         except BrokenProcessPool as exc:
             self.stop()
             raise _died(exc) from None

@@ -12,7 +12,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,7 +26,7 @@ from derive.render import FORMATS as TEXT_FORMATS
 from derive.render import render_figure, render_problem, render_set, warm
 from derive.render import figures as figure_files
 from derive.render.figures import figures_of
-from derive.render.view import figure_views, problem_view
+from derive.render.view import ProblemView, figure_views, problem_view
 from derive.verify import DEFAULT_TIME_LIMIT, check, failures, verify_problem
 
 FORMATS = TEXT_FORMATS + ("pdf",)
@@ -155,9 +155,11 @@ def _verify(
     time_limit: float | None = DEFAULT_TIME_LIMIT,
     tick: Callable[[int, int], None] | None = None,
     chores_for: Callable[[Problem], list[Callable[[], object]]] | None = None,
+    ready: Callable[[Problem], list[Callable[[], object]]] | None = None,
 ) -> list[Problem]:
     """Verify ``problems`` (see :func:`verify_targets`); ``chores_for(problem)`` are
-    chores for this process while the workers work.
+    chores for this process while the workers work, and so are ``ready(verified)``,
+    asked for as soon as every claim of a problem has its verdict.
 
     Problems are verified as they are built: once there is enough to keep the workers
     busy they start on it while the next problem is built.
@@ -173,9 +175,28 @@ def _verify(
     submitted: list[int] = []  # per pool item: its group
     left: Counter[int] = Counter()
     claims_of: Counter[int] = Counter()
-    chores: list[Callable[[], object]] = []
+    slots_of: list[list[int]] = []  # per problem: its claims
+    done: dict[int, Problem] = {}  # problems with every verdict, as returned
+    chores: deque[Callable[[], object]] = deque()  # grows while the workers work
     decided = 0
     loading = True
+
+    def verified(p: int) -> Problem:
+        """Problem ``p`` with its verdicts (once it has all of them)."""
+        if p not in done:
+            problem = loaded[p]
+            steps = [list(part.steps) for part in problem.parts]
+            for i in slots_of[p]:
+                _, q, k = slots[i]
+                steps[q][k] = replace(steps[q][k], verdict=verdicts[i])
+            done[p] = replace(problem, parts=tuple(replace(part, steps=tuple(s)) for part, s in zip(problem.parts, steps)))
+        return done[p]
+
+    def finished(p: int) -> None:
+        if progress:
+            progress(f"verified {loaded[p].target} ({claims_of[p]} claims)")
+        if ready is not None:
+            chores.extend(ready(verified(p)))
 
     def settle(indices: list[int]) -> None:
         nonlocal decided
@@ -185,8 +206,8 @@ def _verify(
         for i in indices:
             p = slots[i][0]
             left[p] -= 1
-            if left[p] == 0 and progress:
-                progress(f"verified {loaded[p].target} ({claims_of[p]} claims)")
+            if left[p] == 0:
+                finished(p)
 
     def arrived(n: int, results: list[Verdict]) -> None:
         for k, verdict in zip(submitted[n], results):
@@ -215,11 +236,13 @@ def _verify(
         for problem in problems:
             p = len(loaded)
             loaded.append(problem)
+            slots_of.append([])
             known = []
             for q, part in enumerate(problem.parts):
                 for index, step in part.claims():
                     i = len(slots)
                     slots.append((p, q, index - 1))
+                    slots_of[p].append(i)
                     left[p] += 1
                     claims_of[p] += 1
                     key = cache.key(step.claim) if cache else None
@@ -234,9 +257,12 @@ def _verify(
                             groups[key] = len(members)
                         held.append(len(members))
                         members.append([i])
-            settle(known)
             if chores_for is not None:
-                chores += chores_for(problem)
+                chores.extend(chores_for(problem))
+            if slots_of[p]:
+                settle(known)
+            else:
+                finished(p)
             if pool.started or (jobs > 1 and len(held) >= jobs):
                 hand_over()  # the workers verify these while the next problem is built
         loading = False
@@ -246,14 +272,7 @@ def _verify(
         hand_over(remote=pool.started or len(held) > 1)
         pool.finish(chores)
 
-    steps = {(p, q): list(part.steps) for p, pr in enumerate(loaded) for q, part in enumerate(pr.parts)}
-    for (p, q, k), verdict in zip(slots, verdicts):
-        steps[p, q][k] = replace(steps[p, q][k], verdict=verdict)
-    verified = [
-        replace(pr, parts=tuple(replace(part, steps=tuple(steps[p, q])) for q, part in enumerate(pr.parts)))
-        for p, pr in enumerate(loaded)
-    ]
-    return verified
+    return [verified(p) for p in range(len(loaded))]
 
 
 def build(
@@ -291,30 +310,40 @@ def build(
     def chores_for(problem: Problem) -> list[Callable[[], object]]:
         return [lambda: warm(problem, _figure_files(problem), ahead)]
 
+    # A problem whose claims all have verdicts is rendered while the others are verified
+    # (in memory: nothing is written unless every claim of the build is verified).
+    rendered: dict[int, _Rendered] = {}
+
+    def ready(problem: Problem) -> list[Callable[[], object]]:
+        def render() -> None:
+            rendered[id(problem)] = _Rendered.of(problem, fmts)
+
+        return [render]
+
     problems = _verify(
-        _loading(targets), progress, cache=cache, jobs=jobs, time_limit=time_limit, tick=tick, chores_for=chores_for
+        _loading(targets), progress, cache=cache, jobs=jobs, time_limit=time_limit, tick=tick,
+        chores_for=chores_for, ready=ready,
     )
     whole = {(p.set_id, p.id) for p in problems if len(p.parts) == len(build_problem(p.set_id, p.id).parts)}
-    files_of = [_figure_files(p) for p in problems]
     bad = failures(problems)
     if bad:
         raise VerificationFailed(bad)
     report = BuildReport(problems=problems)
-    views = [problem_view(problem, files) for problem, files in zip(problems, files_of)]
-    # Every figure is drawn before anything is written: a figure that cannot be drawn
-    # leaves the earlier outputs as they were.
-    drawings = [[(f.name, render_figure(f.plot)) for f in figure_views(view)] for view in views]
-    for problem, files, view, drawn in zip(problems, files_of, views, drawings):
+    # Every document and figure is made before anything is written: one that cannot be
+    # made leaves the earlier outputs as they were.
+    done = [rendered.get(id(problem)) or _Rendered.of(problem, fmts) for problem in problems]
+    files_of = [r.result().files for r in done]
+    views = [r.result().view for r in done]
+    for problem, made in zip(problems, done):
         directory = out / problem.set_id
         stem = problem.id if (problem.set_id, problem.id) in whole else f"{problem.id}-{'-'.join(p.id for p in problem.parts)}"
-        for name, svg in drawn:
+        files = made.files
+        for name, svg in made.drawn:
             report.written.append(write_atomic(directory / files[name]["svg"], svg))
-        for fmt in fmts:
-            if fmt == "pdf":
-                continue
-            report.written.append(write_atomic(directory / f"{stem}.{fmt}", render_problem(problem, fmt, files, view=view)))
+        for fmt, text in made.texts.items():
+            report.written.append(write_atomic(directory / f"{stem}.{fmt}", text))
         if "pdf" in fmts:
-            tex = render_problem(problem, "tex", files, view=view)
+            tex = made.texts.get("tex") or render_problem(problem, "tex", files, view=made.view)
             report.written.append(compile_pdf(tex, directory / f"{stem}.pdf"))
         if progress:
             progress(f"wrote {problem.set_id}/{stem}")
@@ -341,6 +370,34 @@ def build(
     if cache and documents:
         cache.store(documents, out, report.written)
     return report
+
+
+@dataclass
+class _Rendered:
+    """A verified problem's view, figures and documents (but PDF), made in memory; or
+    the error that making them raised, kept to be raised when they are written."""
+
+    files: dict[str, dict[str, str]] = field(default_factory=dict)
+    view: ProblemView | None = None
+    drawn: list[tuple[str, str]] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)
+    error: BaseException | None = None
+
+    @classmethod
+    def of(cls, problem: Problem, fmts: list[str]) -> _Rendered:
+        try:
+            files = _figure_files(problem)
+            view = problem_view(problem, files)
+            drawn = [(f.name, render_figure(f.plot)) for f in figure_views(view)]
+            texts = {fmt: render_problem(problem, fmt, files, view=view) for fmt in fmts if fmt != "pdf"}
+        except Exception as exc:  # noqa: BLE001 - raised again where the documents are written
+            return cls(error=exc)
+        return cls(files, view, drawn, texts)
+
+    def result(self) -> _Rendered:
+        if self.error is not None:
+            raise self.error
+        return self
 
 
 def _figure_files(problem: Problem) -> dict[str, dict[str, str]]:

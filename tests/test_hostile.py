@@ -205,7 +205,7 @@ def test_interrupt_while_writing_leaves_whole_documents(tmp_path, monkeypatch, c
     assert main(args) == 0
     before = {p: p.read_bytes() for p in (tmp_path / "o").rglob("*") if p.is_file()}
     calls = []
-    original = derive.pipeline.render_problem
+    original = derive.pipeline.write_atomic
 
     def interrupted(*a, **k):
         calls.append(1)
@@ -213,7 +213,7 @@ def test_interrupt_while_writing_leaves_whole_documents(tmp_path, monkeypatch, c
             raise KeyboardInterrupt
         return original(*a, **k)
 
-    monkeypatch.setattr(derive.pipeline, "render_problem", interrupted)
+    monkeypatch.setattr(derive.pipeline, "write_atomic", interrupted)
     assert main(args) == 130
     err = capsys.readouterr().err
     assert "interrupted" in err and "Traceback" not in err

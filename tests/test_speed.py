@@ -359,3 +359,49 @@ def test_a_worker_dying_while_a_problem_is_built_is_one_message(monkeypatch, tmp
     with pytest.raises(DeriveError, match="worker process stopped unexpectedly"):
         derive.pipeline.verify_targets(["cs182-hw0/q2", "cs182-hw0/q3"], jobs=2)
     assert [p for p in multiprocessing.active_children() if p not in earlier] == []
+
+
+# -- a verified problem is rendered while the others are verified ------------------------------
+
+
+@dataclass(frozen=True)
+class AwaitsFile(Claim):
+    """A claim whose checker waits (a minute at most) for a file to appear, and says whether it did."""
+
+    path: str
+
+    def display(self):  # pragma: no cover - never rendered
+        return Integer(0)
+
+
+@checks(AwaitsFile)
+def _awaits_file(claim: AwaitsFile) -> Verdict:
+    deadline = time.monotonic() + 60
+    while not Path(claim.path).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return Verdict(Status.PROVED, "saw the file" if Path(claim.path).exists() else "waited in vain", "", 0.0)
+
+
+def test_a_verified_problem_is_rendered_while_the_next_is_verified(monkeypatch, tmp_path):
+    """q3's claim is decided only once q2's documents exist in memory: this build
+    ends in a second, not a minute, and writes documents that are the same."""
+    sign = tmp_path / "q2-rendered"
+
+    def build_problem(set_id: str, problem_id: str) -> Problem:
+        if problem_id == "q2":
+            return _claims_problem(*(Marks(str(tmp_path / f"mark-{k}")) for k in range(3)), problem_id=problem_id)
+        return _claims_problem(AwaitsFile(str(sign)), AwaitsFile(str(sign)), problem_id=problem_id)
+
+    original = derive.pipeline.render_problem
+
+    def rendering(problem, fmt, *a, **k):
+        if problem.id == "q2":
+            sign.write_text(fmt)
+        return original(problem, fmt, *a, **k)
+
+    monkeypatch.setattr(derive.pipeline, "build_problem", build_problem)
+    monkeypatch.setattr(derive.pipeline, "render_problem", rendering)
+    report = build(["cs182-hw0/q2", "cs182-hw0/q3"], "md,txt", tmp_path / "out", jobs=2)
+    q3 = report.problems[1]
+    assert [s.verdict.method for _, s in q3.parts[0].claims()] == ["saw the file"] * 2
+    assert (tmp_path / "out" / "cs182-hw0" / "q2.md").read_text() == render_problem(report.problems[0], "md")
