@@ -619,6 +619,46 @@ def _expand_powers(expr: Basic) -> Basic:
     return expr.replace(lambda e: isinstance(e, MatPow), one)
 
 
+class _Memo:
+    """A bounded memo of a pure function of SymPy expressions, to which values known by
+    other means can be added (oldest entries go first)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.values: dict[Basic, Basic] = {}
+
+    def get(self, key: Basic) -> Basic | None:
+        return self.values.get(key)
+
+    def put(self, key: Basic, value: Basic) -> None:
+        if key not in self.values and len(self.values) >= self.size:
+            del self.values[next(iter(self.values))]
+        self.values[key] = value
+
+
+_ALGEBRA = _Memo(4096)
+
+
+def _algebra(expr: Basic) -> Basic:
+    """SymPy's own algebra: ``doit``, powers of products multiplied out, ``expand``, ``doit``.
+
+    Memoized, and its values are recorded as their own values: this algebra is idempotent
+    (the fixed-point test of :func:`normalize` relies on it too), so an expression that
+    is already its output — the previous fact's normal form, a chain's shared term — is
+    not expanded again. For the same reason the last ``doit`` is skipped when ``expand``
+    changed nothing: it would be ``doit`` of a ``doit`` value.
+    """
+    known = _ALGEBRA.get(expr)
+    if known is not None:
+        return known
+    done = expr.doit()
+    expanded = _expand_powers(done).expand()
+    out = done if expanded == done else expanded.doit()
+    _ALGEBRA.put(expr, out)
+    _ALGEBRA.put(out, out)
+    return out
+
+
 def _zero_blocks(expr: Basic) -> Basic:
     """A block matrix whose blocks are all zero is the zero matrix of its shape."""
 
@@ -726,7 +766,7 @@ def normalize(
     square_orth = set(orth) | {q.T for q in orth}
     for _ in range(rounds):
         before = expr
-        expr = _expand_powers(expr.doit()).expand().doit()
+        expr = _algebra(expr)
         algebra = expr
         expr = _drop_pairs(expr, orth).xreplace(transposes)
         expr = _peel_inverses(expr, lambda a: a in square_orth).xreplace(transposes)

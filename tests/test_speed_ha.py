@@ -3,12 +3,15 @@
 :func:`derive.linalg.exact_value` evaluates over a common polynomial denominator and
 multiplies chains in the cheapest order; its entries must be the fraction field's
 canonical quotients, the same expressions a step-by-step evaluation in the field gives.
+:func:`derive.linalg.normalize`'s algebra step and :func:`derive.verify.instances.instantiate`
+are memoized; a memoized value must be the value.
 """
 
 from __future__ import annotations
 
 import pytest
 from sympy import (
+    Basic,
     BlockMatrix,
     Identity,
     ImmutableMatrix,
@@ -17,6 +20,7 @@ from sympy import (
     MatMul,
     MatPow,
     Matrix,
+    MatrixSymbol,
     Rational,
     Symbol,
     Transpose,
@@ -26,7 +30,19 @@ from sympy import (
 )
 from sympy.polys.domains import QQ
 
-from derive.linalg import _chain_order, _chain_product, _evaluate_over, exact_value
+from derive.claims import NOTHING
+from derive.linalg import (
+    _ALGEBRA,
+    _Memo,
+    _algebra,
+    _chain_order,
+    _chain_product,
+    _evaluate_over,
+    _expand_powers,
+    exact_value,
+)
+from derive.ops import Jacobian
+from derive.verify.instances import instantiate
 
 a0, a1, a2, a3, a4, a5 = symbols("a0:6")
 lam = Symbol("lambda", positive=True)
@@ -100,3 +116,54 @@ def test_chain_product_keeps_the_left_to_right_order_of_the_factors():
     assert _chain_product(["A", "B", "c"], [(3, 3), (3, 4), (4, 1)], multiply) == "(A(Bc))"
     assert _chain_product(["A", "B"], [(3, 3), (3, 3)], multiply) == "(AB)"
     assert _chain_product(["A"], [(3, 3)], multiply) == "A"
+
+
+# -- normalize's algebra step, memoized -------------------------------------------------------
+
+k = Symbol("k", integer=True, positive=True)
+P, R = MatrixSymbol("P", k, k), MatrixSymbol("R", k, k)
+b = MatrixSymbol("b", k, 1)
+
+
+def test_memo_keeps_the_newest_values():
+    memo = _Memo(2)
+    memo.put(a0, a1)
+    memo.put(a1, a2)
+    memo.put(a1, a3)  # a new value for a known key evicts nothing
+    assert memo.get(a0) == a1 and memo.get(a1) == a3
+    memo.put(a2, a4)
+    assert memo.get(a0) is None and memo.get(a1) == a3 and memo.get(a2) == a4
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        MatMul(P, MatAdd(P, R), b),
+        Transpose(MatMul(P, MatAdd(R, Identity(k)))),
+        MatPow(MatMul(P, R), 2),
+        Inverse(MatMul(P, R)),
+        MatAdd(MatMul(2, P, b), MatMul(-1, P, b), MatMul(lam, R, b)),
+        MatMul(P, Transpose(R), b),
+    ],
+)
+def test_algebra_is_sympys_algebra_and_its_values_are_fixed(expr):
+    assert _algebra(expr) == _expand_powers(expr.doit()).expand().doit()
+    value = _algebra(expr)
+    assert _ALGEBRA.get(value) == value
+    assert _expand_powers(value.doit()).expand().doit() == value  # the recorded fixed point is real
+
+
+# -- instantiate, memoized ----------------------------------------------------------------------
+
+
+def test_instantiate_is_memoized_and_a_mutable_value_is_a_copy():
+    expr = Jacobian(MatMul(Transpose(b), P, b), b)
+    first = instantiate(expr, {k: 2}, {}, NOTHING, point=1)
+    again = instantiate(expr, {k: 2}, {}, NOTHING, point=1)
+    assert first == again
+    if not isinstance(first, Basic):  # a mutable matrix: the caller's own copy
+        assert first is not again
+        first[0, 0] = 12345
+        assert instantiate(expr, {k: 2}, {}, NOTHING, point=1) == again
+    symbolic = instantiate(MatMul(P, b), {k: 2}, {}, NOTHING)
+    assert symbolic is instantiate(MatMul(P, b), {k: 2}, {}, NOTHING)

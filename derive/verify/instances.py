@@ -127,7 +127,47 @@ def instantiate(
     exact rational :func:`point_value` — the same value on both sides of a claim, as it
     depends only on the symbol and the seed — so the instance is evaluated in rational
     arithmetic rather than in a field of rational functions.
+
+    Memoized: a claim is instantiated again at the same size and point by a chain's
+    neighbouring links, by the cross-check and by the checks on concrete sizes.
     """
+    key = (
+        expr,
+        tuple(sorted(dims.items(), key=lambda kv: kv[0].name)),
+        tuple(sorted(indices.items(), key=lambda kv: kv[0].name)),
+        given,
+        tuple(alongside),
+        point,
+    )
+    try:
+        hash(key)
+    except TypeError:  # a mutable matrix somewhere: not memoized
+        return _instantiate(expr, dims, indices, given, alongside, point)
+    out = _instantiated(*key)
+    # A mutable result (SymPy's Jacobian of explicit matrices) is copied: callers own it.
+    return out.copy() if isinstance(out, MatrixBase) and not isinstance(out, Basic) else out
+
+
+@lru_cache(maxsize=1024)
+def _instantiated(
+    expr: Basic,
+    dims: tuple[tuple[Symbol, int], ...],
+    indices: tuple[tuple[Symbol, int], ...],
+    given: Given,
+    alongside: tuple[Basic, ...],
+    point: int | None,
+) -> Basic:
+    return _instantiate(expr, dict(dims), dict(indices), given, alongside, point)
+
+
+def _instantiate(
+    expr: Basic,
+    dims: Mapping[Symbol, int],
+    indices: Mapping[Symbol, int],
+    given: Given,
+    alongside: tuple[Basic, ...],
+    point: int | None,
+) -> Basic:
     sizes = tuple(sorted(((k, Integer(v)) for k, v in {**dims, **indices}.items()), key=lambda kv: kv[0].name))
     expr = _sized(expr, sizes)
     symbols: set[MatrixSymbol] = set(expr.atoms(MatrixSymbol))
