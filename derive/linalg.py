@@ -983,22 +983,28 @@ class OneByOne(Fact):
     """
 
     def rewrite(self, expr: Basic) -> Basic:
-        def canonical(term: Basic) -> Basic:
-            if not isinstance(term, MatMul) or term.shape != (1, 1):
-                return term
-            flipped = Transpose(term).doit()
-            return min(term, flipped, key=sstr)
-
         def one(total: MatAdd) -> Basic:
-            return MatAdd(*[canonical(t) for t in total.args]).doit()
+            return MatAdd(*[_one_by_one(t) for t in total.args]).doit()
 
         expr = expr.doit().expand()
         if isinstance(expr, MatMul):
-            return canonical(expr)
+            return _one_by_one(expr)
         return expr.replace(lambda e: isinstance(e, MatAdd), one)
 
     def statement(self) -> Basic:
         return Words("a 1x1 matrix equals its transpose")
+
+
+@lru_cache(maxsize=1024)
+def _one_by_one(term: Basic) -> Basic:
+    """The canonical one of a 1×1 product and its transpose (the one printed first); other
+    terms unchanged. Memoized: the terms of a chain's links recur, and printing is slow."""
+    if not isinstance(term, MatMul) or term.shape != (1, 1):
+        return term
+    flipped = Transpose(term).doit()
+    if flipped == term:  # its own transpose (wᵀXᵀXw): min would pick it anyway
+        return term
+    return min(term, flipped, key=sstr)
 
 
 # -- lemmas: positive definite, invertible ---------------------------------------------------

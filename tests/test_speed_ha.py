@@ -167,3 +167,56 @@ def test_instantiate_is_memoized_and_a_mutable_value_is_a_copy():
         assert instantiate(expr, {k: 2}, {}, NOTHING, point=1) == again
     symbolic = instantiate(MatMul(P, b), {k: 2}, {}, NOTHING)
     assert symbolic is instantiate(MatMul(P, b), {k: 2}, {}, NOTHING)
+
+
+# -- OneByOne's canonical terms, the expanded difference, the memoized Jacobian ------------------
+
+w = MatrixSymbol("w", k, 1)
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        MatMul(Transpose(w), Transpose(P), b),  # wᵀPᵀb and bᵀPw: the one printed first
+        MatMul(Transpose(b), P, w),
+        MatMul(Transpose(w), Transpose(P), P, w),  # its own transpose
+        MatMul(P, w),  # not 1×1: unchanged
+        MatMul(2, Transpose(w), b),
+    ],
+)
+def test_one_by_one_is_the_first_printed_of_a_term_and_its_transpose(term):
+    from sympy import sstr
+
+    from derive.linalg import _one_by_one
+
+    if term.shape == (1, 1):
+        assert _one_by_one(term) == min(term, Transpose(term).doit(), key=sstr)
+    else:
+        assert _one_by_one(term) is term
+
+
+@pytest.mark.parametrize(
+    "a, b_",
+    [
+        (MatMul(P, MatAdd(P, R)), MatMul(P, P)),
+        (MatAdd(MatMul(P, w), MatMul(R, w)), MatMul(MatAdd(P, R), w)),
+        (MatMul(P, w), MatMul(P, w)),
+        (ImmutableMatrix([[a0 * (a1 + 1)]]), ImmutableMatrix([[a0]])),  # explicit: entrywise
+        (ImmutableMatrix([[a0, 1]]), MatMul(ImmutableMatrix([[1, a1]]), ImmutableMatrix([[a2, 0], [0, a3 + 1]]))),
+    ],
+)
+def test_expanded_difference_is_the_plain_one(a, b_):
+    from derive.verify.equality import _expanded_difference
+
+    assert _expanded_difference(a, b_) == (a - b_).doit().expand().doit()
+
+
+def test_jacobian_doit_is_memoized_and_an_explicit_value_is_a_copy():
+    x = ImmutableMatrix([[a0], [a1]])
+    explicit = Jacobian(MatMul(Transpose(x), x), x)
+    first = explicit.doit()
+    first[0, 0] = 12345
+    assert explicit.doit() == Matrix([[2 * a0, 2 * a1]])
+    symbolic = Jacobian(MatMul(Transpose(w), P, w), w)
+    assert symbolic.doit() is symbolic.doit()
+    assert symbolic.doit(deep=False) == symbolic.doit()

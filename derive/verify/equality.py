@@ -104,6 +104,21 @@ def _as_scalar_side(expr: Basic) -> Basic:
     return expr
 
 
+def _expanded_difference(a: Basic, b: Basic) -> Basic:
+    """``(a - b).doit().expand().doit()``, without the ``doit`` calls that cannot change anything.
+
+    For matrix expressions SymPy's ``a - b`` is already ``MatAdd(a, -b).doit()``, and ``doit``
+    of a ``doit`` value is that value (the idempotence :func:`derive.linalg.normalize`
+    relies on); so is ``doit`` after an ``expand`` that changed nothing. Two explicit
+    matrices are subtracted entrywise, with no ``doit``: then every step is taken.
+    """
+    if isinstance(a, MatrixBase) and isinstance(b, MatrixBase):
+        return (a - b).doit().expand().doit()
+    done = a - b
+    expanded = done.expand()
+    return done if expanded == done else expanded.doit()
+
+
 def prove_general(lhs: Basic, rhs: Basic, given: Given) -> str | None:
     """The name of the general method that proves lhs = rhs, or None."""
     ranges = given.of_type(InRange)
@@ -120,8 +135,7 @@ def prove_general(lhs: Basic, rhs: Basic, given: Given) -> str | None:
             if isinstance(side, MatrixExpr) and side.has(Inverse) and not side.atoms(MatrixSymbol):
                 side.doit()  # explicit numbers only: a singular inverse raises (decide_equal refutes)
         if a != b:  # equal normal forms need no difference
-            difference = (a - b).doit().expand().doit()
-            difference = _apply_facts(difference, given).expand().doit()
+            difference = _apply_facts(_expanded_difference(a, b), given).expand().doit()
         if a == b or isinstance(difference, ZeroMatrix) or difference == 0:
             uses_calculus = lhs.has(Jacobian) or rhs.has(Jacobian)
             return (
@@ -265,13 +279,15 @@ def cross_check(lhs: Basic, rhs: Basic, given: Given) -> Verdict | None:
     return check_on_instances(lhs, rhs, small)
 
 
+@lru_cache(maxsize=1024)
 def _smallest(given: Given, lhs: Basic, rhs: Basic) -> Given:
     """The given facts with one small concrete size to cross-check on.
 
     Sizes a claim lists (a ``Shapes`` fact: tall m > n, say) are kept as listed — the
     smallest listed choice with every size at least 2 — since shrinking them could
     leave the claim's shape class (a tall 3×2 matrix is not a square 2×2 one). Without
-    a listing every size is 2 where the facts admit it.
+    a listing every size is 2 where the facts admit it. Memoized: a pure function of the
+    claim, asked again by every cross-check of a chain's shared terms.
     """
     from derive.claims import Shapes
 

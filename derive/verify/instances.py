@@ -40,7 +40,7 @@ from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
 
 from derive.claims import Fact, Given, InRange, Shapes, entry_symbol
 from derive.linalg import exact_value
-from derive.ops import Jacobian
+from derive.ops import Entry, Jacobian
 from derive.verify.index import evaluate, expand_entries
 
 DEFAULT_SIZES = (1, 2, 3, 4)
@@ -54,10 +54,19 @@ def size_symbols(*exprs: Basic, given: Given | None = None) -> list[Symbol]:
     for fact in given.of_type(InRange) if given else []:
         found |= sympify(fact.hi).free_symbols | sympify(fact.lo).free_symbols
     for expr in exprs:
-        for m in expr.atoms(MatrixSymbol, ZeroMatrix, Identity):
-            for d in m.shape:
-                found |= {s for s in getattr(d, "free_symbols", set()) if isinstance(s, Symbol)}
+        found |= _sizes_in(expr)
     return sorted(found, key=lambda s: s.name)
+
+
+@lru_cache(maxsize=2048)
+def _sizes_in(expr: Basic) -> frozenset[Symbol]:
+    """The size symbols in the shapes of ``expr``'s matrix symbols, zero and identity blocks
+    (memoized: a claim's sides are sized for every check and cross-check)."""
+    found: set[Symbol] = set()
+    for m in expr.atoms(MatrixSymbol, ZeroMatrix, Identity):
+        for d in m.shape:
+            found |= {s for s in getattr(d, "free_symbols", set()) if isinstance(s, Symbol)}
+    return frozenset(found)
 
 
 def shape_choices(given: Given, sizes: list[Symbol]) -> list[dict[Symbol, int]]:
@@ -170,19 +179,22 @@ def _instantiate(
 ) -> Basic:
     sizes = tuple(sorted(((k, Integer(v)) for k, v in {**dims, **indices}.items()), key=lambda kv: kv[0].name))
     expr = _sized(expr, sizes)
-    symbols: set[MatrixSymbol] = set(expr.atoms(MatrixSymbol))
+    symbols: set[MatrixSymbol] = set(_matrix_symbols(expr))
     for other in alongside:
-        symbols |= _sized(other, sizes).atoms(MatrixSymbol)
+        symbols |= _matrix_symbols(_sized(other, sizes))
     instances = {m: _matrix_instance(m, given.facts, dims) for m in symbols}
     by_name = {m.name: inst for m, inst in instances.items()}
     replaced = expr.xreplace(instances)
     at = (lambda e: e) if point is None else (lambda e: _at_point(e, point))
     if point is not None:
         # Variables of differentiation stay symbols until the derivative is taken; every
-        # other unknown is a number at once.
-        variables = [j.x for j in replaced.atoms(Jacobian)]
-        variables += [v for d in replaced.atoms(Derivative) for v, _ in d.variable_count]
-        keep = set().union(*(v.free_symbols for v in variables))
+        # other unknown is a number at once. (No derivative in the expression nor in an
+        # instance: none in the instance of the expression, and nothing to keep.)
+        keep: set[Basic] = set()
+        if expr.has(Jacobian, Derivative) or any(_has_calculus(i) for i in instances.values()):
+            variables = [j.x for j in replaced.atoms(Jacobian)]
+            variables += [v for d in replaced.atoms(Derivative) for v, _ in d.variable_count]
+            keep = set().union(*(v.free_symbols for v in variables))
         replaced = _at_point(replaced, point, keep)
     # Pure matrix algebra over explicit matrices: exact and fast in a fraction field.
     fast = exact_value(replaced)
@@ -207,13 +219,24 @@ def _instantiate(
 
 
 @lru_cache(maxsize=1024)
+def _matrix_symbols(expr: Basic) -> frozenset[MatrixSymbol]:
+    return frozenset(expr.atoms(MatrixSymbol))
+
+
+@lru_cache(maxsize=1024)
+def _has_calculus(instance: Basic) -> bool:
+    return instance.has(Jacobian, Derivative)
+
+
+@lru_cache(maxsize=1024)
 def _sized(expr: Basic, sizes: tuple[tuple[Symbol, Integer], ...]) -> Basic:
     """``expr`` with entries in index notation and every size and index at its value.
 
     ``xreplace``, not ``subs``: sizes and indices are plain symbols, and ``subs`` is many
     times slower. Memoized: both sides of a claim ask for each other's matrix symbols.
     """
-    return expand_entries(expr).xreplace(dict(sizes))
+    # expand_entries replaces Entry nodes only: without one it returns ``expr`` itself.
+    return (expand_entries(expr) if expr.has(Entry) else expr).xreplace(dict(sizes))
 
 
 def as_matrix(value: Basic) -> Matrix:
