@@ -678,38 +678,48 @@ def block_products(expr: Basic) -> Basic:
     not a block matrix; here every conforming pair is multiplied, a plain matrix counting
     as a single block. Partitions conform when their sizes are provably equal.
     """
+    return expr.replace(lambda e: isinstance(e, MatMul), _block_product)
 
-    def as_block(a: Basic) -> BlockMatrix:
-        return a if isinstance(a, BlockMatrix) else BlockMatrix([[a]])
 
-    def conform(left: BlockMatrix, right: BlockMatrix) -> bool:
-        cols, rows = left.colblocksizes, right.rowblocksizes
-        return len(cols) == len(rows) and all(same_size(p, q) for p, q in zip(cols, rows))
+def _as_block(a: Basic) -> BlockMatrix:
+    return a if isinstance(a, BlockMatrix) else BlockMatrix([[a]])
 
-    def one(product: MatMul) -> Basic:
-        scalars = [a for a in product.args if not isinstance(a, MatrixExpr)]
-        factors = [a for a in product.args if isinstance(a, MatrixExpr)]
-        any_change = False
-        # Two block matrices first, then a block matrix with a plain one: a fixed order
-        # gives equal expressions the same normal form.
-        for both in (True, False):
-            changed = True
-            while changed:
-                changed = False
-                for i in range(len(factors) - 1):
-                    a, b = factors[i], factors[i + 1]
-                    blocky = (isinstance(a, BlockMatrix), isinstance(b, BlockMatrix))
-                    if not (all(blocky) if both else any(blocky)):
-                        continue
-                    left, right = as_block(a), as_block(b)
-                    if conform(left, right):
-                        blocks = (left.blocks * right.blocks).applyfunc(lambda e: e.doit())
-                        factors[i : i + 2] = [_unwrap(BlockMatrix(blocks))]
-                        changed = any_change = True
-                        break
-        return MatMul(*scalars, *factors) if any_change else product
 
-    return expr.replace(lambda e: isinstance(e, MatMul), one)
+def _conforming(left: BlockMatrix, right: BlockMatrix) -> bool:
+    cols, rows = left.colblocksizes, right.rowblocksizes
+    return len(cols) == len(rows) and all(same_size(p, q) for p, q in zip(cols, rows))
+
+
+@lru_cache(maxsize=2048)
+def _block_product(product: MatMul) -> Basic:
+    """One product of :func:`block_products` (memoized: normalisation rounds and the claims
+    of a part multiply the same blocks again)."""
+    scalars = [a for a in product.args if not isinstance(a, MatrixExpr)]
+    factors = [a for a in product.args if isinstance(a, MatrixExpr)]
+    any_change = False
+    # Two block matrices first, then a block matrix with a plain one: a fixed order
+    # gives equal expressions the same normal form.
+    for both in (True, False):
+        changed = True
+        while changed:
+            changed = False
+            for i in range(len(factors) - 1):
+                a, b = factors[i], factors[i + 1]
+                blocky = (isinstance(a, BlockMatrix), isinstance(b, BlockMatrix))
+                if not (all(blocky) if both else any(blocky)):
+                    continue
+                left, right = _as_block(a), _as_block(b)
+                if _conforming(left, right):
+                    factors[i : i + 2] = [_multiplied_blocks(left, right)]
+                    changed = any_change = True
+                    break
+    return MatMul(*scalars, *factors) if any_change else product
+
+
+@lru_cache(maxsize=2048)
+def _multiplied_blocks(left: BlockMatrix, right: BlockMatrix) -> Basic:
+    blocks = (left.blocks * right.blocks).applyfunc(lambda e: e.doit())
+    return _unwrap(BlockMatrix(blocks))
 
 
 def _unwrap(block: BlockMatrix) -> Basic:

@@ -220,3 +220,16 @@ def test_jacobian_doit_is_memoized_and_an_explicit_value_is_a_copy():
     symbolic = Jacobian(MatMul(Transpose(w), P, w), w)
     assert symbolic.doit() is symbolic.doit()
     assert symbolic.doit(deep=False) == symbolic.doit()
+
+
+def test_block_products_multiply_conforming_blocks_and_leave_the_rest():
+    from derive.linalg import _block_product, block_products
+
+    Z = ZeroMatrix(k, k)
+    left = BlockMatrix([[P, Z]])
+    right = BlockMatrix([[R], [P]])
+    assert block_products(MatMul(Transpose(b), left, right, w)).doit() == MatMul(Transpose(b), P, R, w)
+    plain = MatMul(P, R, w)
+    assert _block_product(plain) is plain
+    nested = MatAdd(MatMul(left, right), MatMul(2, BlockMatrix([[P, R]]), BlockMatrix([[Identity(k)], [Z]])))
+    assert block_products(nested).doit() == MatAdd(MatMul(P, R), MatMul(2, P)).doit()
