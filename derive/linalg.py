@@ -80,6 +80,7 @@ from sympy import (
 )
 from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
 from sympy.matrices.expressions.blockmatrix import block_collapse
+from sympy.matrices.expressions.special import GenericIdentity
 
 from derive.claims import NOTHING, Claim, Fact, Given, Shapes
 from derive.errors import ShapeError
@@ -563,20 +564,26 @@ def _at(size: Basic, dims: Mapping[Symbol, int]) -> Basic:
 
 def _drop_pairs(expr: Basic, orthogonal: tuple[MatrixSymbol, ...]) -> Basic:
     """Remove adjacent QᵀQ and QQᵀ from every product (Q orthogonal)."""
+    if not orthogonal:
+        return expr
     pairs = {(q.T, q) for q in orthogonal} | {(q, q.T) for q in orthogonal}
 
     def one(product: MatMul) -> Basic:
         args = list(product.args)
+        dropped = False
         i = 0
         while i < len(args) - 1:
             if (args[i], args[i + 1]) in pairs:
                 size = args[i].shape[0]
                 del args[i : i + 2]
+                dropped = True
                 if not any(isinstance(a, MatrixExpr) for a in args):
                     args.append(Identity(size))
                 i = max(i - 1, 0)
             else:
                 i += 1
+        if not dropped and not any(isinstance(a, GenericIdentity) for a in args):
+            return product  # MatMul(*product.args) would rebuild an equal product
         return MatMul(*args)
 
     return expr.replace(lambda e: isinstance(e, MatMul), one)
@@ -584,6 +591,8 @@ def _drop_pairs(expr: Basic, orthogonal: tuple[MatrixSymbol, ...]) -> Basic:
 
 def _peel_inverses(expr: Basic, invertible_square: Callable[[Basic], bool]) -> Basic:
     """(A R B)⁻¹ = B⁻¹ R⁻¹ A⁻¹ for square invertible outer factors A, B (R square too)."""
+    if not expr.has(Inverse):
+        return expr
 
     def one(inverse: Inverse) -> Basic:
         inner = inverse.arg
@@ -678,6 +687,8 @@ def block_products(expr: Basic) -> Basic:
     not a block matrix; here every conforming pair is multiplied, a plain matrix counting
     as a single block. Partitions conform when their sizes are provably equal.
     """
+    if not expr.has(BlockMatrix):
+        return expr
     return expr.replace(lambda e: isinstance(e, MatMul), _block_product)
 
 
@@ -779,13 +790,16 @@ def normalize(
         expr = _algebra(expr)
         algebra = expr
         expr = _drop_pairs(expr, orth).xreplace(transposes)
-        expr = _peel_inverses(expr, lambda a: a in square_orth).xreplace(transposes)
+        if square_orth:  # without orthogonal factors there is nothing to peel
+            expr = _peel_inverses(expr, lambda a: a in square_orth).xreplace(transposes)
         if blocks:
             expr = block_products(expr)
             if _collapsible(expr):
                 expr = block_products(_collapse(expr))
-            expr = expr.replace(lambda e: isinstance(e, BlockMatrix), _unwrap)
-            expr = _zero_blocks(expr).xreplace(transposes)
+            if expr.has(BlockMatrix):
+                expr = expr.replace(lambda e: isinstance(e, BlockMatrix), _unwrap)
+                expr = _zero_blocks(expr)
+            expr = expr.xreplace(transposes)
         # Done when a round changes nothing, or when only SymPy's own algebra changed
         # something (its doit/expand/doit is idempotent: another round would only confirm).
         if expr == before or expr == algebra:
