@@ -15,6 +15,7 @@ from sympy import (
     BlockMatrix,
     Identity,
     ImmutableMatrix,
+    Integer,
     Inverse,
     MatAdd,
     MatMul,
@@ -233,3 +234,40 @@ def test_block_products_multiply_conforming_blocks_and_leave_the_rest():
     assert _block_product(plain) is plain
     nested = MatAdd(MatMul(left, right), MatMul(2, BlockMatrix([[P, R]]), BlockMatrix([[Identity(k)], [Z]])))
     assert block_products(nested).doit() == MatAdd(MatMul(P, R), MatMul(2, P)).doit()
+
+
+# -- an instance at a point in one substitution; the resolvent's inverse test -------------------
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        MatMul(Inverse(MatAdd(MatMul(lam, Identity(k)), MatMul(Transpose(P), P))), Transpose(P), b),
+        MatAdd(MatMul(lam, Transpose(w), w), MatMul(Transpose(b), P, w)),
+        MatMul(Transpose(R), R),
+    ],
+)
+def test_instance_at_a_point_is_the_symbolic_instance_put_at_the_point(expr):
+    from derive.claims import Given
+    from derive.linalg import Orthogonal
+    from derive.verify.instances import _at_point, _matrix_instance, _sized
+
+    given = Given((Orthogonal(R),))
+    dims = {k: 3}
+    sized = _sized(expr, ((k, 3),))
+    instances = {m: _matrix_instance(m, given.facts, dims) for m in sized.atoms(MatrixSymbol)}
+    reference = exact_value(_at_point(sized.xreplace(instances), 2))
+    value = instantiate(expr, dims, {}, given, point=2)
+    assert reference is not None and list(value) == list(reference)
+    assert not value.free_symbols
+
+
+def test_resolvent_recognises_its_inverse_only():
+    from derive.resolvent import Resolvent
+
+    X = MatrixSymbol("X", k, k)
+    K = Resolvent(Transpose(X), X, Integer(1), lam)
+    assert K.is_inverse(Inverse(MatAdd(MatMul(Transpose(X), X), MatMul(lam, Identity(k)))))
+    assert K.is_inverse(Inverse(MatAdd(MatMul(lam, Identity(k)), MatMul(Transpose(X), X))))
+    assert not K.is_inverse(Inverse(MatAdd(MatMul(X, Transpose(X)), MatMul(lam, Identity(k)))))
+    assert not K.is_inverse(MatAdd(MatMul(Transpose(X), X), MatMul(lam, Identity(k))))

@@ -184,17 +184,23 @@ def _instantiate(
         symbols |= _matrix_symbols(_sized(other, sizes))
     instances = {m: _matrix_instance(m, given.facts, dims) for m in symbols}
     by_name = {m.name: inst for m, inst in instances.items()}
-    replaced = expr.xreplace(instances)
     at = (lambda e: e) if point is None else (lambda e: _at_point(e, point))
-    if point is not None:
+    if point is None:
+        replaced = expr.xreplace(instances)
+    elif not expr.has(Jacobian, Derivative, IndexedBase) and all(map(_plain, instances.values())):
+        # Nothing to keep symbolic and no index notation: one substitution instead of two,
+        # each instance already at the point (memoized) and the claim's own unknowns at theirs
+        # — the expression _at_point would make of the symbolic instance, built directly.
+        values: dict[Basic, Basic] = {s: point_value(s, point) for s in _unknowns(expr)}
+        values.update({m: _pointed(inst, point) for m, inst in instances.items()})
+        replaced = expr.xreplace(values)
+    else:
         # Variables of differentiation stay symbols until the derivative is taken; every
-        # other unknown is a number at once. (No derivative in the expression nor in an
-        # instance: none in the instance of the expression, and nothing to keep.)
-        keep: set[Basic] = set()
-        if expr.has(Jacobian, Derivative) or any(_has_calculus(i) for i in instances.values()):
-            variables = [j.x for j in replaced.atoms(Jacobian)]
-            variables += [v for d in replaced.atoms(Derivative) for v, _ in d.variable_count]
-            keep = set().union(*(v.free_symbols for v in variables))
+        # other unknown is a number at once.
+        replaced = expr.xreplace(instances)
+        variables = [j.x for j in replaced.atoms(Jacobian)]
+        variables += [v for d in replaced.atoms(Derivative) for v, _ in d.variable_count]
+        keep = set().union(*(v.free_symbols for v in variables))
         replaced = _at_point(replaced, point, keep)
     # Pure matrix algebra over explicit matrices: exact and fast in a fraction field.
     fast = exact_value(replaced)
@@ -224,8 +230,20 @@ def _matrix_symbols(expr: Basic) -> frozenset[MatrixSymbol]:
 
 
 @lru_cache(maxsize=1024)
-def _has_calculus(instance: Basic) -> bool:
-    return instance.has(Jacobian, Derivative)
+def _plain(instance: Basic) -> bool:
+    """No derivative and no index notation in an instance: :func:`_at_point` puts every
+    unknown of it at the point."""
+    return not instance.has(Jacobian, Derivative, IndexedBase)
+
+
+def _unknowns(expr: Basic) -> list[Symbol]:
+    return [s for s in expr.free_symbols if isinstance(s, Symbol) and not s.is_integer]
+
+
+@lru_cache(maxsize=1024)
+def _pointed(instance: Basic, seed: int) -> Basic:
+    """A plain instance at the point of ``seed`` (memoized: the instances recur)."""
+    return _at_point(instance, seed)
 
 
 @lru_cache(maxsize=1024)
