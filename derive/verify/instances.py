@@ -185,6 +185,7 @@ def _instantiate(
     instances = {m: _matrix_instance(m, given.facts, dims) for m in symbols}
     by_name = {m.name: inst for m, inst in instances.items()}
     at = (lambda e: e) if point is None else (lambda e: _at_point(e, point))
+    settled = point is None  # True when every unknown left is one _at_point would keep
     if point is None:
         replaced = expr.xreplace(instances)
     elif not expr.has(Jacobian, Derivative, IndexedBase) and all(map(_plain, instances.values())):
@@ -194,6 +195,7 @@ def _instantiate(
         values: dict[Basic, Basic] = {s: point_value(s, point) for s in _unknowns(expr)}
         values.update({m: _pointed(inst, point) for m, inst in instances.items()})
         replaced = expr.xreplace(values)
+        settled = True
     else:
         # Variables of differentiation stay symbols until the derivative is taken; every
         # other unknown is a number at once.
@@ -204,6 +206,10 @@ def _instantiate(
         replaced = _at_point(replaced, point, keep)
     # Pure matrix algebra over explicit matrices: exact and fast in a fraction field.
     fast = exact_value(replaced)
+    if fast is not None and settled:
+        # Rational functions of the symbols left, which are at the point already: no entry
+        # in index notation to resolve and nothing for _at_point to do.
+        return fast
     out = fast if fast is not None else evaluate(replaced)
 
     def entry_of(e: Indexed) -> Basic:
