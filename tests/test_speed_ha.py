@@ -271,3 +271,16 @@ def test_resolvent_recognises_its_inverse_only():
     assert K.is_inverse(Inverse(MatAdd(MatMul(lam, Identity(k)), MatMul(Transpose(X), X))))
     assert not K.is_inverse(Inverse(MatAdd(MatMul(X, Transpose(X)), MatMul(lam, Identity(k)))))
     assert not K.is_inverse(MatAdd(MatMul(Transpose(X), X), MatMul(lam, Identity(k))))
+
+
+def test_index_level_memoized_and_mutable_matrices_still_answered():
+    from sympy import IndexedBase, Sum
+
+    from derive.verify.equality import _index_level
+    from derive.verify.instances import size_symbols
+
+    i, n = symbols("i n", integer=True, positive=True)
+    assert _index_level(Sum(IndexedBase("a")[i], (i, 1, n)))
+    assert not _index_level(MatMul(P, b))
+    assert not _index_level(Matrix([[a0]]))  # mutable: not hashable, answered all the same
+    assert size_symbols(Matrix([[a0]]), MatMul(P, b)) == [k]

@@ -94,6 +94,16 @@ def _normal_side(expr: Basic, given: Given) -> Basic:
 
 
 def _index_level(expr: Basic) -> bool:
+    """Whether ``expr`` is in index notation (memoized: asked of both sides, evaluated and
+    not, for every link and check; a mutable matrix is not hashable, so not memoized)."""
+    try:
+        return _in_index_notation(expr)
+    except TypeError:
+        return _in_index_notation.__wrapped__(expr)
+
+
+@lru_cache(maxsize=4096)
+def _in_index_notation(expr: Basic) -> bool:
     return bool(expr.has(Sum) or expr.has(Indexed) or expr.has(Entry) or expr.atoms(Derivative))
 
 
@@ -266,7 +276,10 @@ def cross_check(lhs: Basic, rhs: Basic, given: Given) -> Verdict | None:
     then settled with symbolic entries, so that a coincidence of the point never turns
     a correct proof into a contradiction.
     """
-    small = _smallest(given, lhs, rhs)
+    try:
+        small = _smallest(given, lhs, rhs)
+    except TypeError:  # a mutable matrix: not memoized
+        small = _smallest.__wrapped__(given, lhs, rhs)
     for seed in CROSS_POINTS:
         try:
             at = check_on_instances(lhs, rhs, small, point=seed)

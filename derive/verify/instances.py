@@ -54,7 +54,10 @@ def size_symbols(*exprs: Basic, given: Given | None = None) -> list[Symbol]:
     for fact in given.of_type(InRange) if given else []:
         found |= sympify(fact.hi).free_symbols | sympify(fact.lo).free_symbols
     for expr in exprs:
-        found |= _sizes_in(expr)
+        try:
+            found |= _sizes_in(expr)
+        except TypeError:  # a mutable matrix: not memoized
+            found |= _sizes_in.__wrapped__(expr)
     return sorted(found, key=lambda s: s.name)
 
 
