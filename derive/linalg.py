@@ -80,6 +80,7 @@ from sympy import (
 )
 from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
 from sympy.matrices.expressions.blockmatrix import block_collapse
+from sympy.matrices.expressions.special import GenericIdentity
 
 from derive.claims import NOTHING, Claim, Fact, Given, Shapes
 from derive.errors import ShapeError
@@ -280,24 +281,21 @@ class _Unsupported(Exception):
 def exact_value(expr: Basic) -> ImmutableMatrix | None:
     """The value of a matrix expression over explicit matrices, with canonical rational entries.
 
-    Evaluated in a polynomial fraction field (SymPy's ``DomainMatrix``), so inverses and
-    products of matrices with symbolic entries stay cancelled at every step: much faster
-    than ``doit`` on large symbolic instances, and exact. Returns None for anything but
-    sums, products, transposes, inverses and integer powers of explicit matrices,
-    identities, zeros and rational-function scalars. Memoized: the terms of a chain
-    are each evaluated for the link on either side of them, at the same point.
+    Evaluated exactly with SymPy's ``DomainMatrix``: over QQ when the entries are numbers,
+    and otherwise as a polynomial matrix over a common polynomial denominator
+    (:class:`_Fraction`), cancelled once per entry at the end. Every entry comes out as
+    the canonical cancelled quotient of the fraction field, whatever the route, so the
+    value is the same as a step-by-step evaluation in the fraction field — and much
+    faster than that or than ``doit`` on large symbolic instances. Returns None for
+    anything but sums, products, transposes, inverses and integer powers of explicit
+    matrices, identities, zeros and rational-function scalars. Memoized: the terms of a
+    chain are each evaluated for the link on either side of them, at the same point.
     """
-    from sympy.polys.domains import QQ
-    from sympy.polys.matrices import DomainMatrix
-    from sympy.polys.matrices.exceptions import DMError
-
-    if not isinstance(expr, MatrixExpr) or expr.atoms(MatrixSymbol):
+    if not isinstance(expr, MatrixExpr):
         return None
-    halves = {
-        p.base
-        for p in expr.atoms(Pow)
-        if p.base.is_Symbol and p.base.is_positive and p.exp.is_Rational and p.exp.q == 2
-    }
+    symbols, halves = _scan(expr)
+    if symbols is None:  # a matrix symbol: nothing explicit to evaluate
+        return None
     if halves:
         # √λ (a block √λ·I of an augmented matrix): evaluate over a root t with t² = λ, then put √λ back.
         roots = {b: Dummy(f"sqrt_{b}", positive=True) for b in halves}
@@ -307,8 +305,74 @@ def exact_value(expr: Basic) -> ImmutableMatrix | None:
         ).xreplace({b: t**2 for b, t in roots.items()})
         value = exact_value(inner)
         return None if value is None else ImmutableMatrix(value.xreplace({t: sqrt(b) for b, t in roots.items()}))
-    gens = sorted((s for s in expr.free_symbols if isinstance(s, Symbol)), key=sstr)
-    field_ = QQ.frac_field(*gens) if gens else QQ
+    gens = sorted(symbols, key=sstr)
+    from sympy.polys.domains import QQ
+    from sympy.polys.matrices.exceptions import DMError
+
+    try:
+        if gens:
+            return _Fraction.evaluate(expr, QQ.frac_field(*gens))
+        return ImmutableMatrix(_evaluate_over(expr, QQ).to_Matrix())
+    except (_Unsupported, DMError, ValueError, ZeroDivisionError, NotImplementedError):
+        # ValueError/ZeroDivisionError: a singular inverse; SymPy's own path reports it.
+        return None
+
+
+def _scan(expr: Basic) -> tuple[set[Symbol] | None, set[Symbol]]:
+    """In one walk: the symbols of ``expr`` (None if it has a matrix symbol) and the positive
+    symbols λ that occur as √λ (or another half-integer power)."""
+    symbols: set[Symbol] = set()
+    halves: set[Symbol] = set()
+    for node in preorder_traversal(expr):
+        if isinstance(node, MatrixSymbol):
+            return None, halves
+        if isinstance(node, Symbol):
+            symbols.add(node)
+        elif isinstance(node, Pow):
+            base, exp = node.base, node.exp
+            if base.is_Symbol and base.is_positive and exp.is_Rational and exp.q == 2:
+                halves.add(base)
+    return symbols, halves
+
+
+def _chain_order(shapes: list[tuple[int, int]]) -> Callable[[int, int], int]:
+    """The cheapest order to multiply a chain of matrices of these shapes (the classic
+    dynamic programme on rows·inner·cols): ``split(i, j)`` is where to split factors i..j.
+    Exact arithmetic is associative, so every order gives the same product."""
+    count = len(shapes)
+    dims = [shapes[0][0]] + [c for _, c in shapes]
+    cost = [[0] * count for _ in range(count)]
+    best = [[0] * count for _ in range(count)]
+    for length in range(1, count):
+        for i in range(count - length):
+            j = i + length
+            cost[i][j], best[i][j] = min(
+                (cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1], k) for k in range(i, j)
+            )
+    return lambda i, j: best[i][j]
+
+
+def _chain_product(factors: list, shapes: list[tuple[int, int]], multiply: Callable) -> object:
+    """The product of ``factors`` (left to right) in the order of :func:`_chain_order`."""
+    if len(factors) <= 2:
+        out = factors[0]
+        for f in factors[1:]:
+            out = multiply(out, f)
+        return out
+    split = _chain_order(shapes)
+
+    def product(i: int, j: int) -> object:
+        if i == j:
+            return factors[i]
+        k = split(i, j)
+        return multiply(product(i, k), product(k + 1, j))
+
+    return product(0, len(factors) - 1)
+
+
+def _evaluate_over(expr: Basic, field_) -> DomainMatrix:  # noqa: F821 - DomainMatrix is imported lazily
+    """``expr`` evaluated step by step in ``field_`` (QQ: rational arithmetic)."""
+    from sympy.polys.matrices import DomainMatrix
 
     def scalar(c: Basic):
         try:
@@ -318,8 +382,7 @@ def exact_value(expr: Basic) -> ImmutableMatrix | None:
 
     def ev(node: Basic) -> DomainMatrix:
         if isinstance(node, MatrixBase):
-            entries = [[scalar(node[i, j]) for j in range(node.cols)] for i in range(node.rows)]
-            return DomainMatrix(entries, node.shape, field_)
+            return _explicit_over(node, field_)
         if isinstance(node, Identity):
             return DomainMatrix.eye(int(node.shape[0]), field_)
         if isinstance(node, ZeroMatrix):
@@ -348,17 +411,144 @@ def exact_value(expr: Basic) -> ImmutableMatrix | None:
         if isinstance(node, MatMul):
             coeff = scalar(Mul(*[a for a in node.args if not isinstance(a, MatrixExpr)]))
             factors = [ev(a) for a in node.args if isinstance(a, MatrixExpr)]
-            product = factors[0]
-            for f in factors[1:]:
-                product = product * f
+            product = _chain_product(factors, [f.shape for f in factors], lambda a, b: a * b)
             return product if coeff == field_.one else product * coeff
         raise _Unsupported(type(node).__name__)
 
+    return ev(expr)
+
+
+@lru_cache(maxsize=1024)
+def _explicit_over(node: MatrixBase, field_) -> DomainMatrix:  # noqa: F821
+    """An explicit matrix as a ``DomainMatrix`` over ``field_`` (memoized: the instances of a
+    claim's matrices recur in every expression evaluated at the same size and point).
+    Never modified in place: every ``DomainMatrix`` operation used here returns a new one."""
+    from sympy.polys.matrices import DomainMatrix
+
     try:
-        return ImmutableMatrix(ev(expr).to_Matrix())
-    except (_Unsupported, DMError, ValueError, ZeroDivisionError, NotImplementedError):
-        # ValueError/ZeroDivisionError: a singular inverse; SymPy's own path reports it.
-        return None
+        entries = [[field_.from_sympy(node[i, j]) for j in range(node.cols)] for i in range(node.rows)]
+    except Exception as exc:  # not a rational function of the symbols (a root, a Piecewise)
+        raise _Unsupported from exc
+    return DomainMatrix(entries, node.shape, field_)
+
+
+@lru_cache(maxsize=1024)
+def _explicit_fraction(node: MatrixBase, field_) -> _Fraction:
+    """An explicit matrix of rational functions as a :class:`_Fraction` (memoized like
+    :func:`_explicit_over`): its entries over the lcm of their denominators."""
+    ring_ = field_.get_ring()
+    try:
+        values = [[field_.from_sympy(node[i, j]) for j in range(node.cols)] for i in range(node.rows)]
+    except Exception as exc:  # not a rational function of the symbols (a root, a Piecewise)
+        raise _Unsupported from exc
+    den = ring_.one
+    for row in values:
+        for v in row:
+            d = field_.denom(v)
+            if d != den:
+                den = ring_.lcm(den, d)
+    entries = [
+        [field_.numer(v) if field_.denom(v) == den else field_.numer(v) * ring_.exquo(den, field_.denom(v)) for v in row]
+        for row in values
+    ]
+    from sympy.polys.matrices import DomainMatrix
+
+    return _Fraction(DomainMatrix(entries, node.shape, ring_), den)
+
+
+class _Fraction:
+    """A matrix of rational functions as N/d: N a polynomial matrix, d one polynomial.
+
+    Products, sums and fraction-free inverses of polynomial matrices need no gcd, where
+    every operation in the fraction field cancels each entry; here each entry of the
+    result is cancelled once, into the field's canonical form.
+    """
+
+    __slots__ = ("num", "den")
+
+    def __init__(self, num, den) -> None:
+        self.num, self.den = num, den
+
+    @staticmethod
+    def evaluate(expr: Basic, field_) -> ImmutableMatrix:
+        from sympy.polys.matrices import DomainMatrix
+
+        ring_ = field_.get_ring()
+        one = ring_.one
+
+        def scalar(c: Basic):
+            try:
+                value = field_.from_sympy(c)
+            except Exception as exc:  # not a rational function of the symbols (a root, a Piecewise)
+                raise _Unsupported from exc
+            return field_.numer(value), field_.denom(value)
+
+        def common(fractions: list[_Fraction]) -> tuple[list, object]:
+            """The numerators over one common denominator (the lcm of the denominators)."""
+            den = fractions[0].den
+            for f in fractions[1:]:
+                if f.den != den:
+                    den = ring_.lcm(den, f.den)
+            return [f.num if f.den == den else f.num * ring_.exquo(den, f.den) for f in fractions], den
+
+        def multiply(a: _Fraction, b: _Fraction) -> _Fraction:
+            return _Fraction(a.num * b.num, a.den * b.den)
+
+        def inverse(a: _Fraction) -> _Fraction:
+            if a.num.shape[0] != a.num.shape[1]:
+                raise ValueError("a non-square matrix has no inverse")
+            adj, det = a.num.inv_den()
+            if not det:
+                raise ZeroDivisionError("singular matrix")
+            return _Fraction(adj * a.den if a.den != one else adj, det)
+
+        def ev(node: Basic) -> _Fraction:
+            if isinstance(node, MatrixBase):
+                return _explicit_fraction(node, field_)
+            if isinstance(node, Identity):
+                return _Fraction(DomainMatrix.eye(int(node.shape[0]), ring_), one)
+            if isinstance(node, ZeroMatrix):
+                return _Fraction(DomainMatrix.zeros((int(node.shape[0]), int(node.shape[1])), ring_), one)
+            if isinstance(node, Transpose):
+                inner = ev(node.arg)
+                return _Fraction(inner.num.transpose(), inner.den)
+            if isinstance(node, BlockMatrix):
+                blocks = [[ev(node.blocks[i, j]) for j in range(node.blockshape[1])] for i in range(node.blockshape[0])]
+                nums, den = common([b for row in blocks for b in row])
+                width = node.blockshape[1]
+                rows = [DomainMatrix.hstack(*nums[i * width : (i + 1) * width]) for i in range(node.blockshape[0])]
+                return _Fraction(DomainMatrix.vstack(*rows), den)
+            if isinstance(node, Inverse):
+                return inverse(ev(node.arg))
+            if isinstance(node, MatPow) and sympify(node.exp).is_Integer:
+                base, k = ev(node.base), int(node.exp)
+                if k < 0:
+                    base, k = inverse(base), -k
+                out = _Fraction(DomainMatrix.eye(base.num.shape[0], ring_), one)
+                for _ in range(k):
+                    out = multiply(out, base)
+                return out
+            if isinstance(node, MatAdd):
+                nums, den = common([ev(term) for term in node.args])
+                total = nums[0]
+                for n in nums[1:]:
+                    total = total + n
+                return _Fraction(total, den)
+            if isinstance(node, MatMul):
+                p, q = scalar(Mul(*[a for a in node.args if not isinstance(a, MatrixExpr)]))
+                factors = [ev(a) for a in node.args if isinstance(a, MatrixExpr)]
+                product = _chain_product(factors, [f.num.shape for f in factors], multiply)
+                if p == one and q == one:
+                    return product
+                return _Fraction(product.num * p, product.den * q)
+            raise _Unsupported(type(node).__name__)
+
+        value = ev(expr)
+        new = field_.field.new
+        rows, cols = value.num.shape
+        num = value.num.to_list()
+        cancelled = [[new(num[i][j], value.den) for j in range(cols)] for i in range(rows)]
+        return ImmutableMatrix(DomainMatrix(cancelled, (rows, cols), field_).to_Matrix())
 
 
 def _dims_of(matrix: MatrixSymbol) -> tuple[int, int]:
@@ -374,20 +564,26 @@ def _at(size: Basic, dims: Mapping[Symbol, int]) -> Basic:
 
 def _drop_pairs(expr: Basic, orthogonal: tuple[MatrixSymbol, ...]) -> Basic:
     """Remove adjacent QᵀQ and QQᵀ from every product (Q orthogonal)."""
+    if not orthogonal:
+        return expr
     pairs = {(q.T, q) for q in orthogonal} | {(q, q.T) for q in orthogonal}
 
     def one(product: MatMul) -> Basic:
         args = list(product.args)
+        dropped = False
         i = 0
         while i < len(args) - 1:
             if (args[i], args[i + 1]) in pairs:
                 size = args[i].shape[0]
                 del args[i : i + 2]
+                dropped = True
                 if not any(isinstance(a, MatrixExpr) for a in args):
                     args.append(Identity(size))
                 i = max(i - 1, 0)
             else:
                 i += 1
+        if not dropped and not any(isinstance(a, GenericIdentity) for a in args):
+            return product  # MatMul(*product.args) would rebuild an equal product
         return MatMul(*args)
 
     return expr.replace(lambda e: isinstance(e, MatMul), one)
@@ -395,6 +591,8 @@ def _drop_pairs(expr: Basic, orthogonal: tuple[MatrixSymbol, ...]) -> Basic:
 
 def _peel_inverses(expr: Basic, invertible_square: Callable[[Basic], bool]) -> Basic:
     """(A R B)⁻¹ = B⁻¹ R⁻¹ A⁻¹ for square invertible outer factors A, B (R square too)."""
+    if not expr.has(Inverse):
+        return expr
 
     def one(inverse: Inverse) -> Basic:
         inner = inverse.arg
@@ -430,6 +628,46 @@ def _expand_powers(expr: Basic) -> Basic:
     return expr.replace(lambda e: isinstance(e, MatPow), one)
 
 
+class _Memo:
+    """A bounded memo of a pure function of SymPy expressions, to which values known by
+    other means can be added (oldest entries go first)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.values: dict[Basic, Basic] = {}
+
+    def get(self, key: Basic) -> Basic | None:
+        return self.values.get(key)
+
+    def put(self, key: Basic, value: Basic) -> None:
+        if key not in self.values and len(self.values) >= self.size:
+            del self.values[next(iter(self.values))]
+        self.values[key] = value
+
+
+_ALGEBRA = _Memo(4096)
+
+
+def _algebra(expr: Basic) -> Basic:
+    """SymPy's own algebra: ``doit``, powers of products multiplied out, ``expand``, ``doit``.
+
+    Memoized, and its values are recorded as their own values: this algebra is idempotent
+    (the fixed-point test of :func:`normalize` relies on it too), so an expression that
+    is already its output — the previous fact's normal form, a chain's shared term — is
+    not expanded again. For the same reason the last ``doit`` is skipped when ``expand``
+    changed nothing: it would be ``doit`` of a ``doit`` value.
+    """
+    known = _ALGEBRA.get(expr)
+    if known is not None:
+        return known
+    done = expr.doit()
+    expanded = _expand_powers(done).expand()
+    out = done if expanded == done else expanded.doit()
+    _ALGEBRA.put(expr, out)
+    _ALGEBRA.put(out, out)
+    return out
+
+
 def _zero_blocks(expr: Basic) -> Basic:
     """A block matrix whose blocks are all zero is the zero matrix of its shape."""
 
@@ -449,38 +687,50 @@ def block_products(expr: Basic) -> Basic:
     not a block matrix; here every conforming pair is multiplied, a plain matrix counting
     as a single block. Partitions conform when their sizes are provably equal.
     """
+    if not expr.has(BlockMatrix):
+        return expr
+    return expr.replace(lambda e: isinstance(e, MatMul), _block_product)
 
-    def as_block(a: Basic) -> BlockMatrix:
-        return a if isinstance(a, BlockMatrix) else BlockMatrix([[a]])
 
-    def conform(left: BlockMatrix, right: BlockMatrix) -> bool:
-        cols, rows = left.colblocksizes, right.rowblocksizes
-        return len(cols) == len(rows) and all(same_size(p, q) for p, q in zip(cols, rows))
+def _as_block(a: Basic) -> BlockMatrix:
+    return a if isinstance(a, BlockMatrix) else BlockMatrix([[a]])
 
-    def one(product: MatMul) -> Basic:
-        scalars = [a for a in product.args if not isinstance(a, MatrixExpr)]
-        factors = [a for a in product.args if isinstance(a, MatrixExpr)]
-        any_change = False
-        # Two block matrices first, then a block matrix with a plain one: a fixed order
-        # gives equal expressions the same normal form.
-        for both in (True, False):
-            changed = True
-            while changed:
-                changed = False
-                for i in range(len(factors) - 1):
-                    a, b = factors[i], factors[i + 1]
-                    blocky = (isinstance(a, BlockMatrix), isinstance(b, BlockMatrix))
-                    if not (all(blocky) if both else any(blocky)):
-                        continue
-                    left, right = as_block(a), as_block(b)
-                    if conform(left, right):
-                        blocks = (left.blocks * right.blocks).applyfunc(lambda e: e.doit())
-                        factors[i : i + 2] = [_unwrap(BlockMatrix(blocks))]
-                        changed = any_change = True
-                        break
-        return MatMul(*scalars, *factors) if any_change else product
 
-    return expr.replace(lambda e: isinstance(e, MatMul), one)
+def _conforming(left: BlockMatrix, right: BlockMatrix) -> bool:
+    cols, rows = left.colblocksizes, right.rowblocksizes
+    return len(cols) == len(rows) and all(same_size(p, q) for p, q in zip(cols, rows))
+
+
+@lru_cache(maxsize=2048)
+def _block_product(product: MatMul) -> Basic:
+    """One product of :func:`block_products` (memoized: normalisation rounds and the claims
+    of a part multiply the same blocks again)."""
+    scalars = [a for a in product.args if not isinstance(a, MatrixExpr)]
+    factors = [a for a in product.args if isinstance(a, MatrixExpr)]
+    any_change = False
+    # Two block matrices first, then a block matrix with a plain one: a fixed order
+    # gives equal expressions the same normal form.
+    for both in (True, False):
+        changed = True
+        while changed:
+            changed = False
+            for i in range(len(factors) - 1):
+                a, b = factors[i], factors[i + 1]
+                blocky = (isinstance(a, BlockMatrix), isinstance(b, BlockMatrix))
+                if not (all(blocky) if both else any(blocky)):
+                    continue
+                left, right = _as_block(a), _as_block(b)
+                if _conforming(left, right):
+                    factors[i : i + 2] = [_multiplied_blocks(left, right)]
+                    changed = any_change = True
+                    break
+    return MatMul(*scalars, *factors) if any_change else product
+
+
+@lru_cache(maxsize=2048)
+def _multiplied_blocks(left: BlockMatrix, right: BlockMatrix) -> Basic:
+    blocks = (left.blocks * right.blocks).applyfunc(lambda e: e.doit())
+    return _unwrap(BlockMatrix(blocks))
 
 
 def _unwrap(block: BlockMatrix) -> Basic:
@@ -537,16 +787,19 @@ def normalize(
     square_orth = set(orth) | {q.T for q in orth}
     for _ in range(rounds):
         before = expr
-        expr = _expand_powers(expr.doit()).expand().doit()
+        expr = _algebra(expr)
         algebra = expr
         expr = _drop_pairs(expr, orth).xreplace(transposes)
-        expr = _peel_inverses(expr, lambda a: a in square_orth).xreplace(transposes)
+        if square_orth:  # without orthogonal factors there is nothing to peel
+            expr = _peel_inverses(expr, lambda a: a in square_orth).xreplace(transposes)
         if blocks:
             expr = block_products(expr)
             if _collapsible(expr):
                 expr = block_products(_collapse(expr))
-            expr = expr.replace(lambda e: isinstance(e, BlockMatrix), _unwrap)
-            expr = _zero_blocks(expr).xreplace(transposes)
+            if expr.has(BlockMatrix):
+                expr = expr.replace(lambda e: isinstance(e, BlockMatrix), _unwrap)
+                expr = _zero_blocks(expr)
+            expr = expr.xreplace(transposes)
         # Done when a round changes nothing, or when only SymPy's own algebra changed
         # something (its doit/expand/doit is idempotent: another round would only confirm).
         if expr == before or expr == algebra:
@@ -754,22 +1007,28 @@ class OneByOne(Fact):
     """
 
     def rewrite(self, expr: Basic) -> Basic:
-        def canonical(term: Basic) -> Basic:
-            if not isinstance(term, MatMul) or term.shape != (1, 1):
-                return term
-            flipped = Transpose(term).doit()
-            return min(term, flipped, key=sstr)
-
         def one(total: MatAdd) -> Basic:
-            return MatAdd(*[canonical(t) for t in total.args]).doit()
+            return MatAdd(*[_one_by_one(t) for t in total.args]).doit()
 
         expr = expr.doit().expand()
         if isinstance(expr, MatMul):
-            return canonical(expr)
+            return _one_by_one(expr)
         return expr.replace(lambda e: isinstance(e, MatAdd), one)
 
     def statement(self) -> Basic:
         return Words("a 1x1 matrix equals its transpose")
+
+
+@lru_cache(maxsize=1024)
+def _one_by_one(term: Basic) -> Basic:
+    """The canonical one of a 1×1 product and its transpose (the one printed first); other
+    terms unchanged. Memoized: the terms of a chain's links recur, and printing is slow."""
+    if not isinstance(term, MatMul) or term.shape != (1, 1):
+        return term
+    flipped = Transpose(term).doit()
+    if flipped == term:  # its own transpose (wᵀXᵀXw): min would pick it anyway
+        return term
+    return min(term, flipped, key=sstr)
 
 
 # -- lemmas: positive definite, invertible ---------------------------------------------------

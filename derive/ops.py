@@ -66,6 +66,18 @@ class Jacobian(MatrixExpr):
         return (size_f, size_x) if self.layout == NUMERATOR else (size_x, size_f)
 
     def doit(self, **hints):  # type: ignore[override]
+        try:
+            key = tuple(sorted(hints.items()))
+            hash(key)
+        except TypeError:  # a hint that is not hashable: not memoized
+            return self._evaluate(**hints)
+        # Memoized: a derivative is stated by several claims (its shape, its value, a chain's
+        # links) and evaluated again for each; the explicit case is a mutable Matrix, copied
+        # so that every caller owns its value.
+        value = _evaluated_jacobian(self, key)
+        return value.copy() if isinstance(value, MatrixBase) and not isinstance(value, Basic) else value
+
+    def _evaluate(self, **hints):
         f = self.f.doit(**hints) if hints.get("deep", True) else self.f
         x = self.x
         if isinstance(x, MatrixSymbol):
@@ -94,6 +106,11 @@ class Jacobian(MatrixExpr):
     def _eval_transpose(self):
         flipped = DENOMINATOR if self.layout == NUMERATOR else NUMERATOR
         return Jacobian(self.f, self.x, flipped)
+
+
+@lru_cache(maxsize=512)
+def _evaluated_jacobian(jacobian: Jacobian, hints: tuple[tuple[str, object], ...]) -> Basic:
+    return jacobian._evaluate(**dict(hints))
 
 
 @lru_cache(maxsize=512)

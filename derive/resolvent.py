@@ -299,7 +299,7 @@ class Resolvent:
         return MatAdd(self.c * MatMul(self.left, self.right), self.e * Identity(self.size))
 
     def is_inverse(self, node: Basic) -> bool:
-        return isinstance(node, Inverse) and _same_matrix(node.arg, self.matrix)
+        return isinstance(node, Inverse) and _is_inverse_of(self, node)
 
     def reduce(self, product: Basic) -> Basic:
         """One application of the rule inside a product, or the product unchanged."""
@@ -321,6 +321,13 @@ class Resolvent:
             second = MatMul(-scalar * self.e / self.c, *before, f, *after)
             return MatAdd(first, second)
         return product
+
+
+@lru_cache(maxsize=1024)
+def _is_inverse_of(resolvent: Resolvent, node: Inverse) -> bool:
+    """Whether ``node`` is K (memoized: every product of every normalisation round asks,
+    and comparing the matrices evaluates both)."""
+    return _same_matrix(node.arg, resolvent.matrix)
 
 
 def resolvents_in(expr: Basic, X: MatrixSymbol) -> list[Resolvent]:

@@ -94,6 +94,16 @@ def _normal_side(expr: Basic, given: Given) -> Basic:
 
 
 def _index_level(expr: Basic) -> bool:
+    """Whether ``expr`` is in index notation (memoized: asked of both sides, evaluated and
+    not, for every link and check; a mutable matrix is not hashable, so not memoized)."""
+    try:
+        return _in_index_notation(expr)
+    except TypeError:
+        return _in_index_notation.__wrapped__(expr)
+
+
+@lru_cache(maxsize=4096)
+def _in_index_notation(expr: Basic) -> bool:
     return bool(expr.has(Sum) or expr.has(Indexed) or expr.has(Entry) or expr.atoms(Derivative))
 
 
@@ -102,6 +112,21 @@ def _as_scalar_side(expr: Basic) -> Basic:
     if is_matrix(expr) and shape_of(expr) == (1, 1):
         return Entry(expr, 1, 1)
     return expr
+
+
+def _expanded_difference(a: Basic, b: Basic) -> Basic:
+    """``(a - b).doit().expand().doit()``, without the ``doit`` calls that cannot change anything.
+
+    For matrix expressions SymPy's ``a - b`` is already ``MatAdd(a, -b).doit()``, and ``doit``
+    of a ``doit`` value is that value (the idempotence :func:`derive.linalg.normalize`
+    relies on); so is ``doit`` after an ``expand`` that changed nothing. Two explicit
+    matrices are subtracted entrywise, with no ``doit``: then every step is taken.
+    """
+    if isinstance(a, MatrixBase) and isinstance(b, MatrixBase):
+        return (a - b).doit().expand().doit()
+    done = a - b
+    expanded = done.expand()
+    return done if expanded == done else expanded.doit()
 
 
 def prove_general(lhs: Basic, rhs: Basic, given: Given) -> str | None:
@@ -120,8 +145,7 @@ def prove_general(lhs: Basic, rhs: Basic, given: Given) -> str | None:
             if isinstance(side, MatrixExpr) and side.has(Inverse) and not side.atoms(MatrixSymbol):
                 side.doit()  # explicit numbers only: a singular inverse raises (decide_equal refutes)
         if a != b:  # equal normal forms need no difference
-            difference = (a - b).doit().expand().doit()
-            difference = _apply_facts(difference, given).expand().doit()
+            difference = _apply_facts(_expanded_difference(a, b), given).expand().doit()
         if a == b or isinstance(difference, ZeroMatrix) or difference == 0:
             uses_calculus = lhs.has(Jacobian) or rhs.has(Jacobian)
             return (
@@ -252,7 +276,10 @@ def cross_check(lhs: Basic, rhs: Basic, given: Given) -> Verdict | None:
     then settled with symbolic entries, so that a coincidence of the point never turns
     a correct proof into a contradiction.
     """
-    small = _smallest(given, lhs, rhs)
+    try:
+        small = _smallest(given, lhs, rhs)
+    except TypeError:  # a mutable matrix: not memoized
+        small = _smallest.__wrapped__(given, lhs, rhs)
     for seed in CROSS_POINTS:
         try:
             at = check_on_instances(lhs, rhs, small, point=seed)
@@ -265,13 +292,15 @@ def cross_check(lhs: Basic, rhs: Basic, given: Given) -> Verdict | None:
     return check_on_instances(lhs, rhs, small)
 
 
+@lru_cache(maxsize=1024)
 def _smallest(given: Given, lhs: Basic, rhs: Basic) -> Given:
     """The given facts with one small concrete size to cross-check on.
 
     Sizes a claim lists (a ``Shapes`` fact: tall m > n, say) are kept as listed — the
     smallest listed choice with every size at least 2 — since shrinking them could
     leave the claim's shape class (a tall 3×2 matrix is not a square 2×2 one). Without
-    a listing every size is 2 where the facts admit it.
+    a listing every size is 2 where the facts admit it. Memoized: a pure function of the
+    claim, asked again by every cross-check of a chain's shared terms.
     """
     from derive.claims import Shapes
 

@@ -40,7 +40,7 @@ from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
 
 from derive.claims import Fact, Given, InRange, Shapes, entry_symbol
 from derive.linalg import exact_value
-from derive.ops import Jacobian
+from derive.ops import Entry, Jacobian
 from derive.verify.index import evaluate, expand_entries
 
 DEFAULT_SIZES = (1, 2, 3, 4)
@@ -54,10 +54,22 @@ def size_symbols(*exprs: Basic, given: Given | None = None) -> list[Symbol]:
     for fact in given.of_type(InRange) if given else []:
         found |= sympify(fact.hi).free_symbols | sympify(fact.lo).free_symbols
     for expr in exprs:
-        for m in expr.atoms(MatrixSymbol, ZeroMatrix, Identity):
-            for d in m.shape:
-                found |= {s for s in getattr(d, "free_symbols", set()) if isinstance(s, Symbol)}
+        try:
+            found |= _sizes_in(expr)
+        except TypeError:  # a mutable matrix: not memoized
+            found |= _sizes_in.__wrapped__(expr)
     return sorted(found, key=lambda s: s.name)
+
+
+@lru_cache(maxsize=2048)
+def _sizes_in(expr: Basic) -> frozenset[Symbol]:
+    """The size symbols in the shapes of ``expr``'s matrix symbols, zero and identity blocks
+    (memoized: a claim's sides are sized for every check and cross-check)."""
+    found: set[Symbol] = set()
+    for m in expr.atoms(MatrixSymbol, ZeroMatrix, Identity):
+        for d in m.shape:
+            found |= {s for s in getattr(d, "free_symbols", set()) if isinstance(s, Symbol)}
+    return frozenset(found)
 
 
 def shape_choices(given: Given, sizes: list[Symbol]) -> list[dict[Symbol, int]]:
@@ -127,25 +139,80 @@ def instantiate(
     exact rational :func:`point_value` — the same value on both sides of a claim, as it
     depends only on the symbol and the seed — so the instance is evaluated in rational
     arithmetic rather than in a field of rational functions.
+
+    Memoized: a claim is instantiated again at the same size and point by a chain's
+    neighbouring links, by the cross-check and by the checks on concrete sizes.
     """
+    key = (
+        expr,
+        tuple(sorted(dims.items(), key=lambda kv: kv[0].name)),
+        tuple(sorted(indices.items(), key=lambda kv: kv[0].name)),
+        given,
+        tuple(alongside),
+        point,
+    )
+    try:
+        hash(key)
+    except TypeError:  # a mutable matrix somewhere: not memoized
+        return _instantiate(expr, dims, indices, given, alongside, point)
+    out = _instantiated(*key)
+    # A mutable result (SymPy's Jacobian of explicit matrices) is copied: callers own it.
+    return out.copy() if isinstance(out, MatrixBase) and not isinstance(out, Basic) else out
+
+
+@lru_cache(maxsize=1024)
+def _instantiated(
+    expr: Basic,
+    dims: tuple[tuple[Symbol, int], ...],
+    indices: tuple[tuple[Symbol, int], ...],
+    given: Given,
+    alongside: tuple[Basic, ...],
+    point: int | None,
+) -> Basic:
+    return _instantiate(expr, dict(dims), dict(indices), given, alongside, point)
+
+
+def _instantiate(
+    expr: Basic,
+    dims: Mapping[Symbol, int],
+    indices: Mapping[Symbol, int],
+    given: Given,
+    alongside: tuple[Basic, ...],
+    point: int | None,
+) -> Basic:
     sizes = tuple(sorted(((k, Integer(v)) for k, v in {**dims, **indices}.items()), key=lambda kv: kv[0].name))
     expr = _sized(expr, sizes)
-    symbols: set[MatrixSymbol] = set(expr.atoms(MatrixSymbol))
+    symbols: set[MatrixSymbol] = set(_matrix_symbols(expr))
     for other in alongside:
-        symbols |= _sized(other, sizes).atoms(MatrixSymbol)
+        symbols |= _matrix_symbols(_sized(other, sizes))
     instances = {m: _matrix_instance(m, given.facts, dims) for m in symbols}
     by_name = {m.name: inst for m, inst in instances.items()}
-    replaced = expr.xreplace(instances)
     at = (lambda e: e) if point is None else (lambda e: _at_point(e, point))
-    if point is not None:
+    settled = point is None  # True when every unknown left is one _at_point would keep
+    if point is None:
+        replaced = expr.xreplace(instances)
+    elif not expr.has(Jacobian, Derivative, IndexedBase) and all(map(_plain, instances.values())):
+        # Nothing to keep symbolic and no index notation: one substitution instead of two,
+        # each instance already at the point (memoized) and the claim's own unknowns at theirs
+        # — the expression _at_point would make of the symbolic instance, built directly.
+        values: dict[Basic, Basic] = {s: point_value(s, point) for s in _unknowns(expr)}
+        values.update({m: _pointed(inst, point) for m, inst in instances.items()})
+        replaced = expr.xreplace(values)
+        settled = True
+    else:
         # Variables of differentiation stay symbols until the derivative is taken; every
         # other unknown is a number at once.
+        replaced = expr.xreplace(instances)
         variables = [j.x for j in replaced.atoms(Jacobian)]
         variables += [v for d in replaced.atoms(Derivative) for v, _ in d.variable_count]
         keep = set().union(*(v.free_symbols for v in variables))
         replaced = _at_point(replaced, point, keep)
     # Pure matrix algebra over explicit matrices: exact and fast in a fraction field.
     fast = exact_value(replaced)
+    if fast is not None and settled:
+        # Rational functions of the symbols left, which are at the point already: no entry
+        # in index notation to resolve and nothing for _at_point to do.
+        return fast
     out = fast if fast is not None else evaluate(replaced)
 
     def entry_of(e: Indexed) -> Basic:
@@ -167,13 +234,36 @@ def instantiate(
 
 
 @lru_cache(maxsize=1024)
+def _matrix_symbols(expr: Basic) -> frozenset[MatrixSymbol]:
+    return frozenset(expr.atoms(MatrixSymbol))
+
+
+@lru_cache(maxsize=1024)
+def _plain(instance: Basic) -> bool:
+    """No derivative and no index notation in an instance: :func:`_at_point` puts every
+    unknown of it at the point."""
+    return not instance.has(Jacobian, Derivative, IndexedBase)
+
+
+def _unknowns(expr: Basic) -> list[Symbol]:
+    return [s for s in expr.free_symbols if isinstance(s, Symbol) and not s.is_integer]
+
+
+@lru_cache(maxsize=1024)
+def _pointed(instance: Basic, seed: int) -> Basic:
+    """A plain instance at the point of ``seed`` (memoized: the instances recur)."""
+    return _at_point(instance, seed)
+
+
+@lru_cache(maxsize=1024)
 def _sized(expr: Basic, sizes: tuple[tuple[Symbol, Integer], ...]) -> Basic:
     """``expr`` with entries in index notation and every size and index at its value.
 
     ``xreplace``, not ``subs``: sizes and indices are plain symbols, and ``subs`` is many
     times slower. Memoized: both sides of a claim ask for each other's matrix symbols.
     """
-    return expand_entries(expr).xreplace(dict(sizes))
+    # expand_entries replaces Entry nodes only: without one it returns ``expr`` itself.
+    return (expand_entries(expr) if expr.has(Entry) else expr).xreplace(dict(sizes))
 
 
 def as_matrix(value: Basic) -> Matrix:
