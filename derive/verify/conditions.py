@@ -16,6 +16,7 @@ span the same space of linear conditions on the other entries.
 from __future__ import annotations
 
 from sympy import Matrix, Poly, S, ZeroMatrix, expand
+from sympy.polys.matrices import DomainMatrix
 
 from derive.claims import Given, IdentityIff
 from derive.model import Status, Verdict
@@ -52,6 +53,15 @@ def _row_space(polys: list[Poly], count: int) -> Matrix:
     return Matrix(rows) if rows else Matrix.zeros(1, count)
 
 
+def _rank(matrix: Matrix) -> int:
+    """The rank of ``matrix``: over QQ by the polys' dense elimination when every entry is
+    rational (the same number as ``Matrix.rank``, without its per-entry SymPy arithmetic and
+    pivot heuristics), else ``Matrix.rank`` itself."""
+    if all(e.is_Rational for e in matrix):
+        return DomainMatrix.from_Matrix(matrix).to_field().rank()
+    return matrix.rank()
+
+
 def _same_conditions(claim: IdentityIff, dims: dict) -> bool | None:
     """Whether 'D(x) = 0 for all x' and the fact are the same linear conditions at these sizes."""
     empty = Given()
@@ -72,8 +82,8 @@ def _same_conditions(claim: IdentityIff, dims: dict) -> bool | None:
     if any(not p.is_linear for p in identity_polys + fact_polys):
         return None
     a, b = _row_space(identity_polys, len(unknowns)), _row_space(fact_polys, len(unknowns))
-    rank = Matrix.vstack(a, b).rank()
-    return rank == a.rank() == b.rank()
+    rank = _rank(Matrix.vstack(a, b))
+    return rank == _rank(a) == _rank(b)
 
 
 @checks(IdentityIff)
