@@ -47,12 +47,19 @@ _MAX_PERMUTED = 4  # canonical renaming tries every order of at most this many i
 
 def expand_entries(expr: Basic) -> Basic:
     """Replace each ``Entry(M, i, j)`` by SymPy's entry of ``M`` in 1-based index notation."""
+    if not expr.has(Entry):  # most sides have none: has() walks the tree without rebuilding it
+        return expr
+    return expr.replace(lambda e: isinstance(e, Entry), _expanded_entry)
 
-    def one(entry: Entry) -> Basic:
-        raw = entry.matrix.doit()._entry(entry.i - 1, entry.j - 1)
-        return _one_based(raw)
 
-    return expr.replace(lambda e: isinstance(e, Entry), one)
+@lru_cache(maxsize=1024)
+def _expanded_entry(entry: Entry) -> Basic:
+    """One entry in index notation. Memoized: the sides of a part's claims and of the two
+    directions of a condition state the same entries (``(Ax)_i``, ``(xᵀA)_k``) again; the
+    bound indices of a recurring entry's sums are then the same dummies, which every use
+    of the sums renames (:func:`_merge`, :func:`canonical`) before comparing."""
+    raw = entry.matrix.doit()._entry(entry.i - 1, entry.j - 1)
+    return _one_based(raw)
 
 
 def _one_based(expr: Basic) -> Basic:
