@@ -338,7 +338,7 @@ def _evaluate(expr: Basic, rounds: int) -> Basic:
     if lazy:
         expr = _lazy_sums(expr)
     for _ in range(rounds):
-        new = expr.doit()
+        new = _doit(expr)
         if new.has(Sum):  # sums a round created (a norm's definition, SymPy's delta rules)
             lazy = True
             new = _lazy_sums(new)
@@ -348,6 +348,21 @@ def _evaluate(expr: Basic, rounds: int) -> Basic:
     if lazy or expr.has(_IndexSum):
         expr = expr.replace(lambda e: isinstance(e, _IndexSum), lambda e: Sum(*e.args))
     return expr
+
+
+def _doit(expr: Basic) -> Basic:
+    """``expr.doit()``, memoized where ``expr`` is hashable (an immutable expression): the
+    rounds of :func:`evaluate` meet the same forms again (a result confirmed unchanged, a
+    side that is another claim's evaluated side)."""
+    try:
+        return _doit_memo(expr)
+    except TypeError:  # a mutable matrix
+        return expr.doit()
+
+
+@lru_cache(maxsize=4096)
+def _doit_memo(expr: Basic) -> Basic:
+    return expr.doit()
 
 
 def _evaluate_terms(expr: Basic) -> Basic:
