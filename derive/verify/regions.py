@@ -681,9 +681,11 @@ class Chart:
         return "; ".join(f"{_text(v)} = {_text(e)}" for v, e in self.steps)
 
 
+@lru_cache(maxsize=4096)
 def _linear(g: Expr, v: Symbol) -> tuple[Expr, Expr] | None:
     """``(c, r)`` with ``g = c*v + r`` and neither depending on ``v``, as ratnorm gives
-    them (``c = ratnorm(diff(g, v))``, ``r = ratnorm(g - c*v)``), or None."""
+    them (``c = ratnorm(diff(g, v))``, ``r = ratnorm(g - c*v)``), or None. Memoized: the
+    cases of a claim share atoms, and each case's chart search solves them again."""
     parts = _rational_parts(g)
     if parts is not None and v in parts[0].ring.symbols:
         return _ring_linear(*parts, v)
