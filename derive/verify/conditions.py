@@ -18,7 +18,7 @@ from __future__ import annotations
 from sympy import Matrix, Poly, S, ZeroMatrix, expand
 from sympy.polys.matrices import DomainMatrix
 
-from derive.claims import Given, IdentityIff
+from derive.claims import Given, IdentityIff, once_per_claim
 from derive.model import Status, Verdict
 from derive.ops import Jacobian
 from derive.verify import checks
@@ -87,6 +87,7 @@ def _same_conditions(claim: IdentityIff, dims: dict) -> bool | None:
 
 
 @checks(IdentityIff)
+@once_per_claim
 def check_identity_iff(claim: IdentityIff) -> Verdict:
     """(lhs = rhs for all x) ⟺ fact."""
     sufficiency = decide_equal(claim.lhs, claim.rhs, claim.given + Given((claim.condition,)))
