@@ -172,3 +172,13 @@ def test_once_per_claim_decides_an_equal_claim_once_and_an_unhashable_one_each_t
     assert decide(EqualOn(w + 2, 2 + w, (w > 0,))) == 2
     mutable = [Matrix([[w]])]  # unhashable: passed through every time
     assert decide(mutable) == 3 and decide(mutable) == 4
+
+
+def test_a_sum_of_entries_of_a_matrix_expression_is_left_as_sympy_leaves_it():
+    m = Symbol("m", integer=True, positive=True)
+    X, v, u = MatrixSymbol("X", m, n), MatrixSymbol("v", n, 1), MatrixSymbol("u", m, 1)
+    for summand in (Entry(X * v - u, i) ** 2, 3 * Entry(X * v, i) * Entry(u, i)):
+        s = Sum(summand, (i, 1, m))
+        assert evaluate(s) == s == Sum(summand, (i, 1, m)).doit()
+    # the index outside an entry: not left alone (SymPy's closed form of the i part)
+    assert evaluate(Sum(i * Entry(u, 1), (i, 1, m))) == Sum(i * Entry(u, 1), (i, 1, m)).doit()

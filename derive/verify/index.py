@@ -194,7 +194,7 @@ class _IndexSum(Sum):
     """A sum that skips SymPy's search for a closed form where none can exist.
 
     Over symbolic bounds, a summand whose every term holds the summation index only
-    inside entries (``A_ij x_j``) has no closed form, and SymPy's attempts (Gosper,
+    inside entries (``A_ij x_j``, ``Entry(Xw - y, i)²``) has no closed form, and SymPy's attempts (Gosper,
     hypergeometric terms) cost most of an index-notation proof. Such a sum is left as
     it is — :func:`canonical` splits and normalises it — and every other sum (deltas,
     index-free terms, concrete bounds) is evaluated by SymPy as before.
@@ -305,7 +305,9 @@ def _opaque(f: Basic, limits: tuple) -> bool:
         if (hi - lo).is_number:
             return False
         for term in Add.make_args(f):
-            outside = term.xreplace({e: Integer(1) for e in term.atoms(Indexed)})
+            # entries of matrix expressions (``Entry(Xw - y, i)``, as a norm's definition
+            # writes them) are entries too: unknown functions of the index
+            outside = term.xreplace({e: Integer(1) for e in term.atoms(Indexed, Entry)})
             if var not in term.free_symbols or var in outside.free_symbols:
                 return False
     return True
