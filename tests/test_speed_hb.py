@@ -182,3 +182,45 @@ def test_a_sum_of_entries_of_a_matrix_expression_is_left_as_sympy_leaves_it():
         assert evaluate(s) == s == Sum(summand, (i, 1, m)).doit()
     # the index outside an entry: not left alone (SymPy's closed form of the i part)
     assert evaluate(Sum(i * Entry(u, 1), (i, 1, m))) == Sum(i * Entry(u, 1), (i, 1, m)).doit()
+
+
+# -- conditions: linear conditions read in one ring -------------------------------------------
+
+
+def _random_linear(rng, xs, unknowns, nonlinear=False):
+    total = S.Zero
+    for xv in xs:
+        coeff = sum((rng.randint(-2, 2) * u for u in unknowns), S.Zero) + rng.choice([0, 0, 1])
+        total += coeff * xv
+    if nonlinear:
+        total += unknowns[0] * unknowns[-1] * xs[0]
+    return total
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_conditions_in_one_ring_are_the_conditions_poly_by_poly(seed):
+    from derive.verify.conditions import _same_by_poly, _same_by_ring
+
+    rng = random.Random(seed)
+    xs = list(symbols(f"x1:{rng.randint(2, 4)}"))
+    unknowns = list(symbols(f"a1:{rng.randint(2, 5)}"))
+    differences = [_random_linear(rng, xs, unknowns, nonlinear=seed % 7 == 0) for _ in range(rng.randint(1, 3))]
+    # the fact: some of the same conditions, or others
+    fact = [sum((rng.randint(-1, 1) * u for u in unknowns), S.Zero) for _ in range(rng.randint(1, 3))]
+    if seed % 5 == 0:
+        fact = [sum(d.coeff(xv) for d in differences) for xv in xs]  # the same span by construction
+    fast = _same_by_ring(differences, fact, xs)
+    if fast is not None:
+        assert fast == _same_by_poly(differences, fact, xs)
+    else:
+        assert seed % 7 == 0 or _same_by_poly(differences, fact, xs) is None or not unknowns
+
+
+def test_conditions_with_only_cancelling_unknowns_are_left_to_the_long_way():
+    from derive.verify.conditions import _same_by_poly, _same_by_ring
+
+    x1, a1 = symbols("x1 a1")
+    differences = [x1 + a1 * (x1 + 1) - a1 * x1 - a1]  # = x1: the unknown cancels
+    assert _same_by_ring(differences, [S.Zero], [x1]) is None
+    assert _same_by_poly(differences, [S.Zero], [x1]) is False
+    assert _same_by_ring([sqrt(2) * a1 * x1], [a1], [x1]) is None  # not over QQ
