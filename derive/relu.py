@@ -17,13 +17,19 @@ Why not ``Max(z, 0)``: SymPy differentiates it to ``Heaviside(z)``, and
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sympy import Basic, Expr, Function, Piecewise, S
 
 
+# Memoized (pure): a case analysis writes the same few ReLUs and indicators as Piecewise in
+# every side and condition, and building one evaluates its condition ``z > 0``.
+@lru_cache(maxsize=1024)
 def _piecewise_relu(z: Expr) -> Piecewise:
     return Piecewise((z, z > 0), (S.Zero, True))
 
 
+@lru_cache(maxsize=1024)
 def _piecewise_indicator(z: Expr) -> Piecewise:
     return Piecewise((S.One, z > 0), (S.Zero, True))
 

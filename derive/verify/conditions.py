@@ -16,8 +16,13 @@ span the same space of linear conditions on the other entries.
 from __future__ import annotations
 
 from sympy import Matrix, Poly, S, ZeroMatrix, expand
+from sympy.polys.domains import QQ
+from sympy.polys.matrices import DomainMatrix
+from sympy.polys.orderings import lex
+from sympy.polys.polyerrors import CoercionFailed
+from sympy.polys.rings import PolyRing
 
-from derive.claims import Given, IdentityIff
+from derive.claims import Given, IdentityIff, once_per_claim
 from derive.model import Status, Verdict
 from derive.ops import Jacobian
 from derive.verify import checks
@@ -52,6 +57,67 @@ def _row_space(polys: list[Poly], count: int) -> Matrix:
     return Matrix(rows) if rows else Matrix.zeros(1, count)
 
 
+def _rank(matrix: Matrix) -> int:
+    """The rank of ``matrix``: over QQ by the polys' dense elimination when every entry is
+    rational (the same number as ``Matrix.rank``, without its per-entry SymPy arithmetic and
+    pivot heuristics), else ``Matrix.rank`` itself."""
+    if all(e.is_Rational for e in matrix):
+        return DomainMatrix.from_Matrix(matrix).to_field().rank()
+    return matrix.rank()
+
+
+def _same_by_ring(differences: list, fact: list, xs: list) -> bool | None:
+    """:func:`_same_conditions` for entries that are polynomials with rational coefficients,
+    read in one polynomial ring over QQ (the entries of ``x`` first, then the unknowns)
+    instead of a ``Poly`` per entry and per coefficient: the same coefficient polynomials
+    (grouped by the monomial in ``x``), the same linearity test and the same rows. None
+    (decide as before) where an entry is not such a polynomial, the fact involves ``x``,
+    there are no unknowns, or a condition is not linear."""
+    xset = set(xs)
+    if any(e.free_symbols & xset for e in fact):
+        return None
+    unknowns = sorted(set().union(*(e.free_symbols for e in differences + fact)) - xset, key=str)
+    if not unknowns or len({str(u) for u in unknowns}) < len(unknowns):
+        return None
+    ring = PolyRing([*xs, *unknowns], QQ, lex)
+    try:
+        identity_polys = [ring.from_expr(e) for e in differences if e != 0]
+        fact_polys = [ring.from_expr(e) for e in fact if e != 0]
+    except (ValueError, CoercionFailed):
+        return None
+    k, count = len(xs), len(unknowns)
+    # each coefficient of a monomial in x, as {monomial in the unknowns: coefficient}
+    conditions: list[dict] = []
+    for p in identity_polys:
+        groups: dict[tuple, dict] = {}
+        for monom, coeff in p.terms():
+            groups.setdefault(monom[:k], {})[monom[k:]] = coeff
+        conditions.extend(groups.values())
+    facts = [{monom[k:]: coeff for monom, coeff in p.terms()} for p in fact_polys]
+    # the unknowns as the long way finds them: in the expanded coefficients and in the
+    # fact's entries as written; with none, it decides by itself
+    used = {u for c in conditions for m in c for u, d in zip(unknowns, m) if d}
+    used |= set().union(*(e.free_symbols for e in fact)) - xset
+    if not used:
+        return None
+    if any(sum(m) > 1 for c in conditions + facts for m in c):
+        return None
+
+    def rows(polys: list[dict]) -> DomainMatrix:
+        out = []
+        for c in polys:
+            row = [QQ.zero] * count
+            for monom, coeff in c.items():
+                if sum(monom) == 1:
+                    row[monom.index(1)] = coeff
+            out.append(row)
+        return DomainMatrix(out or [[QQ.zero] * count], (len(out) or 1, count), QQ)
+
+    a, b = rows(conditions), rows(facts)
+    rank = a.vstack(b).rank()
+    return rank == a.rank() == b.rank()
+
+
 def _same_conditions(claim: IdentityIff, dims: dict) -> bool | None:
     """Whether 'D(x) = 0 for all x' and the fact are the same linear conditions at these sizes."""
     empty = Given()
@@ -59,10 +125,17 @@ def _same_conditions(claim: IdentityIff, dims: dict) -> bool | None:
     rhs = as_matrix(instantiate(claim.rhs, dims, {}, empty))
     var = as_matrix(instantiate(claim.var, dims, {}, empty))
     xs = list(var)
-    identity = []
-    for entry in lhs - rhs:
-        identity.extend(Poly(expand(entry), *xs).coeffs() if entry != 0 else [])
     fact = list(as_matrix(instantiate(claim.condition.residual(), dims, {}, empty)))
+    differences = list(lhs - rhs)
+    fast = _same_by_ring(differences, fact, xs)
+    return fast if fast is not None else _same_by_poly(differences, fact, xs)
+
+
+def _same_by_poly(differences: list, fact: list, xs: list) -> bool | None:
+    """:func:`_same_conditions` from the entries of D(x) and of the fact's residual."""
+    identity = []
+    for entry in differences:
+        identity.extend(Poly(expand(entry), *xs).coeffs() if entry != 0 else [])
     unknowns = sorted(set().union(*(e.free_symbols for e in identity + fact)) - set(xs), key=str)
     if not unknowns:
         return not any(identity) and not any(fact)
@@ -72,11 +145,12 @@ def _same_conditions(claim: IdentityIff, dims: dict) -> bool | None:
     if any(not p.is_linear for p in identity_polys + fact_polys):
         return None
     a, b = _row_space(identity_polys, len(unknowns)), _row_space(fact_polys, len(unknowns))
-    rank = Matrix.vstack(a, b).rank()
-    return rank == a.rank() == b.rank()
+    rank = _rank(Matrix.vstack(a, b))
+    return rank == _rank(a) == _rank(b)
 
 
 @checks(IdentityIff)
+@once_per_claim
 def check_identity_iff(claim: IdentityIff) -> Verdict:
     """(lhs = rhs for all x) ⟺ fact."""
     sufficiency = decide_equal(claim.lhs, claim.rhs, claim.given + Given((claim.condition,)))

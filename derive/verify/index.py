@@ -47,12 +47,19 @@ _MAX_PERMUTED = 4  # canonical renaming tries every order of at most this many i
 
 def expand_entries(expr: Basic) -> Basic:
     """Replace each ``Entry(M, i, j)`` by SymPy's entry of ``M`` in 1-based index notation."""
+    if not expr.has(Entry):  # most sides have none: has() walks the tree without rebuilding it
+        return expr
+    return expr.replace(lambda e: isinstance(e, Entry), _expanded_entry)
 
-    def one(entry: Entry) -> Basic:
-        raw = entry.matrix.doit()._entry(entry.i - 1, entry.j - 1)
-        return _one_based(raw)
 
-    return expr.replace(lambda e: isinstance(e, Entry), one)
+@lru_cache(maxsize=1024)
+def _expanded_entry(entry: Entry) -> Basic:
+    """One entry in index notation. Memoized: the sides of a part's claims and of the two
+    directions of a condition state the same entries (``(Ax)_i``, ``(xᵀA)_k``) again; the
+    bound indices of a recurring entry's sums are then the same dummies, which every use
+    of the sums renames (:func:`_merge`, :func:`canonical`) before comparing."""
+    raw = entry.matrix.doit()._entry(entry.i - 1, entry.j - 1)
+    return _one_based(raw)
 
 
 def _one_based(expr: Basic) -> Basic:
@@ -187,7 +194,7 @@ class _IndexSum(Sum):
     """A sum that skips SymPy's search for a closed form where none can exist.
 
     Over symbolic bounds, a summand whose every term holds the summation index only
-    inside entries (``A_ij x_j``) has no closed form, and SymPy's attempts (Gosper,
+    inside entries (``A_ij x_j``, ``Entry(Xw - y, i)²``) has no closed form, and SymPy's attempts (Gosper,
     hypergeometric terms) cost most of an index-notation proof. Such a sum is left as
     it is — :func:`canonical` splits and normalises it — and every other sum (deltas,
     index-free terms, concrete bounds) is evaluated by SymPy as before.
@@ -298,7 +305,9 @@ def _opaque(f: Basic, limits: tuple) -> bool:
         if (hi - lo).is_number:
             return False
         for term in Add.make_args(f):
-            outside = term.xreplace({e: Integer(1) for e in term.atoms(Indexed)})
+            # entries of matrix expressions (``Entry(Xw - y, i)``, as a norm's definition
+            # writes them) are entries too: unknown functions of the index
+            outside = term.xreplace({e: Integer(1) for e in term.atoms(Indexed, Entry)})
             if var not in term.free_symbols or var in outside.free_symbols:
                 return False
     return True
@@ -331,7 +340,7 @@ def _evaluate(expr: Basic, rounds: int) -> Basic:
     if lazy:
         expr = _lazy_sums(expr)
     for _ in range(rounds):
-        new = expr.doit()
+        new = _doit(expr)
         if new.has(Sum):  # sums a round created (a norm's definition, SymPy's delta rules)
             lazy = True
             new = _lazy_sums(new)
@@ -341,6 +350,21 @@ def _evaluate(expr: Basic, rounds: int) -> Basic:
     if lazy or expr.has(_IndexSum):
         expr = expr.replace(lambda e: isinstance(e, _IndexSum), lambda e: Sum(*e.args))
     return expr
+
+
+def _doit(expr: Basic) -> Basic:
+    """``expr.doit()``, memoized where ``expr`` is hashable (an immutable expression): the
+    rounds of :func:`evaluate` meet the same forms again (a result confirmed unchanged, a
+    side that is another claim's evaluated side)."""
+    try:
+        return _doit_memo(expr)
+    except TypeError:  # a mutable matrix
+        return expr.doit()
+
+
+@lru_cache(maxsize=4096)
+def _doit_memo(expr: Basic) -> Basic:
+    return expr.doit()
 
 
 def _evaluate_terms(expr: Basic) -> Basic:

@@ -189,6 +189,76 @@ def ratnorm(expr: Basic) -> Basic:
 
 def unfold(expr: Basic, defs: tuple[tuple[Basic, Basic], ...]) -> Basic:
     """``expr`` with every definition substituted until none applies."""
+    closed = _closed_definitions(defs)
+    if closed is None:
+        return _unfold_stepwise(expr, defs)
+    return _substituted(expr, closed)
+
+
+def _substituted(expr: Basic, closed: tuple[tuple[Basic, Basic], ...]) -> Basic:
+    """``expr`` with definitions whose values are free of definitions substituted at once.
+
+    One pass puts each key's final value in place; a further pass is needed only where a
+    substitution made a new key (``ell(k, b)`` with ``k := w`` becomes the key ``ell(w, b)``)."""
+    rule = {key: value for key, value in closed if not isinstance(key, FunctionClass)}
+    applied = [(key, value) for key, value in closed if isinstance(key, FunctionClass)]
+    for _ in range(16):
+        new = expr
+        nodes = new.atoms(Symbol, AppliedUndef)
+        present = {key: value for key, value in rule.items() if key in nodes or not isinstance(key, (Symbol, AppliedUndef))}
+        if present:
+            new = new.xreplace(present)
+        for key, value in applied:
+            if new.has(key):
+                new = new.replace(key, value)
+        if new == expr:
+            return expr
+        expr = new
+    raise RegionError("definitions do not terminate (cyclic?)")
+
+
+@lru_cache(maxsize=64)
+def _closed_definitions(defs: tuple[tuple[Basic, Basic], ...]) -> tuple[tuple[Basic, Basic], ...] | None:
+    """The definitions with their values unfolded, each once from the unfolded values of the
+    definitions it uses (memoized per problem part: each claim's sides and conditions would
+    otherwise substitute the same chains, e' → b'/w' → ∂ℓ → φ, again). None where this could
+    differ from substituting one definition at a time: a key inside another key (the order
+    of the definitions then matters), or definitions that refer to themselves."""
+    keys = [key for key, _ in defs]
+    for a in keys:
+        for b in keys:
+            if a is not b and (a == b or (isinstance(b, Basic) and b.has(a))):
+                return None
+    value_of = dict(defs)
+    closed: dict[Basic, Basic] = {}
+    visiting: set[Basic] = set()
+
+    def close(key: Basic) -> Basic:
+        if key in closed:
+            return closed[key]
+        if key in visiting:
+            raise RegionError("definitions do not terminate (cyclic?)")
+        visiting.add(key)
+        value = value_of[key]
+        uses = tuple((k, close(k)) for k in keys if _occurs(k, value))
+        closed[key] = _substituted(value, uses) if uses else value
+        return closed[key]
+
+    try:
+        return tuple((key, close(key)) for key in keys)
+    except RegionError:
+        return None
+
+
+def _occurs(key: Basic, expr: Basic) -> bool:
+    """Whether substituting the definition of ``key`` could change ``expr``."""
+    if isinstance(key, (Symbol, AppliedUndef)):
+        return key in expr.atoms(Symbol, AppliedUndef)
+    return expr.has(key)
+
+
+def _unfold_stepwise(expr: Basic, defs: tuple[tuple[Basic, Basic], ...]) -> Basic:
+    """:func:`unfold` one definition at a time, in order, until none applies."""
     # replace() and xreplace() walk (and rebuild) the whole tree, and change nothing where
     # the key does not occur: a symbol or applied function key absent from the tree's
     # nodes (bound ones included, as xreplace sees them) is skipped.
@@ -611,9 +681,11 @@ class Chart:
         return "; ".join(f"{_text(v)} = {_text(e)}" for v, e in self.steps)
 
 
+@lru_cache(maxsize=4096)
 def _linear(g: Expr, v: Symbol) -> tuple[Expr, Expr] | None:
     """``(c, r)`` with ``g = c*v + r`` and neither depending on ``v``, as ratnorm gives
-    them (``c = ratnorm(diff(g, v))``, ``r = ratnorm(g - c*v)``), or None."""
+    them (``c = ratnorm(diff(g, v))``, ``r = ratnorm(g - c*v)``), or None. Memoized: the
+    cases of a claim share atoms, and each case's chart search solves them again."""
     parts = _rational_parts(g)
     if parts is not None and v in parts[0].ring.symbols:
         return _ring_linear(*parts, v)
