@@ -119,7 +119,7 @@ class Pool:
                 if forks():
                     # The collector leaves what exists now alone until the workers stop, so
                     # neither this process nor a worker writes to the memory they share:
-                    # each write would copy a page (a tenth of a build's work, before).
+                    # each write would copy a page (about a twentieth of a build's CPU, before).
                     gc.freeze()
                 self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(), initializer=_quiet_worker)
             try:

@@ -96,8 +96,8 @@ def _tasks(parts: list[list[int]], jobs: int) -> list[list[int]]:
     """Claims (of ``parts``: one list per part, in order) grouped into tasks for the workers.
 
     A part's claims share their expressions, and SymPy's cache and the verifier's memo
-    tables live in each process: a part's claims verified in one worker take about a
-    sixth less work in all than claims dealt out one by one. A part is split only when
+    tables live in each process: a part's claims verified in one worker take about an
+    eighth less CPU in all than claims dealt out one by one. A part is split only when
     there are fewer parts than workers, so that every worker has something to do.
     """
     if len(parts) >= jobs:

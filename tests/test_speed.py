@@ -4,6 +4,7 @@ figures drawn once verification is done, before anything is written."""
 
 from __future__ import annotations
 
+import gc
 import operator
 import os
 import re
@@ -19,7 +20,7 @@ from derive.cache import Cache
 from derive.claims import Claim, Equal
 from derive.errors import DeriveError, RenderError, VerificationFailed
 from derive.model import Figure, Kind, Part, Problem, ProblemSet, Status, Step, Verdict, text
-from derive.parallel import run_all
+from derive.parallel import forks, run_all
 from derive.pipeline import build
 from derive.plot import BLUE, Curve, Plot
 from derive.render import escape_tex, render_figure, render_problem, render_set
@@ -83,6 +84,20 @@ def test_an_interrupted_chore_stops_the_workers():
 
     with pytest.raises(KeyboardInterrupt):
         run_all(operator.neg, list(range(4)), 2, meanwhile=[interrupt])
+    assert gc.get_freeze_count() == 0  # the collector looks at everything again
+
+
+@pytest.mark.skipif(not forks(), reason="workers are forked only on Linux")
+def test_memory_shared_with_the_workers_is_frozen_only_while_they_run():
+    """Objects that exist when the workers are forked are left alone by the collector
+    (so no process copies the pages it shares) until the workers stop, and not longer:
+    a program that builds again and again still has its garbage collected."""
+    assert gc.get_freeze_count() == 0
+    seen: list[int] = []
+    results = run_all(operator.neg, list(range(4)), 2, meanwhile=[lambda: seen.append(gc.get_freeze_count())])
+    assert results == [0, -1, -2, -3]
+    assert seen and seen[0] > 0
+    assert gc.get_freeze_count() == 0
 
 
 # -- figures: drawn after verification, before anything is written ---------------------------
