@@ -45,15 +45,22 @@ def _necessity_general(claim: IdentityIff) -> bool:
     return any(_is_zero_matrix(coefficient - s * r) for s in (1, -1) for r in (residual, residual.T))
 
 
-def _row_space(polys: list[Poly], count: int) -> Matrix:
-    """The coefficients of the unknowns (the generators) in linear polynomials, one row each."""
+def _linear_rows(terms: list, count: int, zero: object) -> list[list]:
+    """The coefficients of the unknowns (the generators) in linear polynomials, one row
+    each; ``terms`` holds each polynomial's (monomial, coefficient) pairs."""
     rows = []
-    for p in polys:
-        row = [S.Zero] * count
-        for monom, coeff in p.terms():
+    for pairs in terms:
+        row = [zero] * count
+        for monom, coeff in pairs:
             if sum(monom) == 1:
                 row[monom.index(1)] = coeff
         rows.append(row)
+    return rows
+
+
+def _row_space(polys: list[Poly], count: int) -> Matrix:
+    """The coefficients of the unknowns (the generators) in linear polynomials, one row each."""
+    rows = _linear_rows([p.terms() for p in polys], count, S.Zero)
     return Matrix(rows) if rows else Matrix.zeros(1, count)
 
 
@@ -104,13 +111,7 @@ def _same_by_ring(differences: list, fact: list, xs: list) -> bool | None:
         return None
 
     def rows(polys: list[dict]) -> DomainMatrix:
-        out = []
-        for c in polys:
-            row = [QQ.zero] * count
-            for monom, coeff in c.items():
-                if sum(monom) == 1:
-                    row[monom.index(1)] = coeff
-            out.append(row)
+        out = _linear_rows([c.items() for c in polys], count, QQ.zero)
         return DomainMatrix(out or [[QQ.zero] * count], (len(out) or 1, count), QQ)
 
     a, b = rows(conditions), rows(facts)
