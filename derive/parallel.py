@@ -65,6 +65,7 @@ def _picklable(item: Any) -> bool:
 def _stop(executor: ProcessPoolExecutor) -> None:
     """Cancel what has not started and end the workers this executor started."""
     processes = list((getattr(executor, "_processes", None) or {}).values())
+    thread = getattr(executor, "_executor_manager_thread", None)  # shutdown forgets it
     executor.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
@@ -74,6 +75,11 @@ def _stop(executor: ProcessPoolExecutor) -> None:
         if process.is_alive():
             process.kill()
             process.join(timeout=5)
+    # The executor's own thread reaps the workers too: when it got to a worker first,
+    # the join above returned while that worker's bookkeeping was not yet done, and
+    # the process still looked alive. Once the thread has ended, it is done.
+    if thread is not None:
+        thread.join(timeout=5)
 
 
 def _died(exc: BaseException) -> DeriveError:
