@@ -119,12 +119,12 @@ def _loading(targets: list[str] | None) -> Iterator[Problem]:
 
 def _before_forking() -> None:
     """Import here, once, what every worker would import on its first claim: the
-    checkers, and the units package SymPy's ``simplify`` imports on its first call
-    (a quarter of a second between them, in each worker)."""
+    checkers. (Not SymPy's units package, which ``simplify`` imports on its first full
+    run: no bundled claim gets that far now, and importing it here cost every build a
+    tenth of a second before the workers could start.)"""
     from derive.verify import _load_checkers
 
     _load_checkers()
-    import sympy.physics.units  # noqa: F401
 
 
 def verify_targets(
