@@ -111,3 +111,25 @@ def test_differences_of_mutable_matrices_are_not_memoized():
     assert differences(goals) == [x - y]
     goals[0][0, 0] = z
     assert differences(goals) == [z - y]
+
+
+# -- index._range_truth -----------------------------------------------------------------------------
+
+
+def test_range_truth_decides_what_the_range_implies():
+    from sympy import S, Symbol
+
+    from derive.claims import InRange
+    from derive.verify.index import _range_truth, settle_ranges
+
+    n = Symbol("n", integer=True, positive=True)
+    k, j = Symbol("k", integer=True), Symbol("j", integer=True)
+    fact = InRange(k, 1, n)
+    assert _range_truth(LessThan(k, n), fact) is S.true
+    assert _range_truth(GreaterThan(k, 1), fact) is S.true
+    assert _range_truth(StrictGreaterThan(k, n), fact) is S.false
+    assert _range_truth(StrictLessThan(k, 1), fact) is S.false
+    assert _range_truth(LessThan(k, 2), fact) is None  # not decided by 1 <= k <= n
+    assert _range_truth(LessThan(j, n), fact) is None  # another index
+    pw = Piecewise((x, (k >= 1) & (k <= n)), (0, True))
+    assert settle_ranges(pw, [fact]) == x
