@@ -133,3 +133,21 @@ def test_range_truth_decides_what_the_range_implies():
     assert _range_truth(LessThan(j, n), fact) is None  # another index
     pw = Piecewise((x, (k >= 1) & (k <= n)), (0, True))
     assert settle_ranges(pw, [fact]) == x
+
+
+# -- index._canonical_sum -----------------------------------------------------------------------------
+
+
+def test_canonical_form_of_a_single_sum_names_its_index_d0():
+    from sympy import IndexedBase, Sum, Symbol
+
+    from derive.verify.index import canonical
+
+    n = Symbol("n", integer=True, positive=True)
+    i, j = Symbol("i", integer=True), Symbol("j", integer=True)
+    a = IndexedBase("a")
+    d0 = Symbol("_d0", integer=True)
+    assert canonical(3 * Sum(a[i] * x, (i, 1, n))) == 3 * x * Sum(a[d0], (d0, 1, n))
+    # renamed alike whatever the bound index was called: the two sums cancel
+    assert canonical(Sum(a[i] ** 2, (i, 1, n)) - Sum(a[j] ** 2, (j, 1, n))) == 0
+    assert canonical(Sum(a[i] ** 2, (i, 1, n)) - Sum(a[j], (j, 1, n))) != 0

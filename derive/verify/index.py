@@ -181,6 +181,8 @@ def _canonical_sum(monomial: Expr, limits: list[tuple]) -> Expr:
             body.xreplace(names),
             *[(names[v], lo, hi) for v, lo, hi in sorted(order, key=lambda l: names[l[0]].name)],
         )
+        if len(used) == 1:
+            return coeff * candidate  # the only order: nothing to compare (printing is slow)
         key = str(candidate)
         if best is None or key < best[0]:
             best = (key, candidate)
