@@ -90,21 +90,30 @@ def settle_ranges(expr: Basic, ranges: list[InRange]) -> Basic:
     decided: dict[Basic, Basic] = {}
     for rel in expr.atoms(Relational):
         for fact in ranges:
-            if fact.index not in rel.free_symbols:
-                continue
-            a = Dummy("a", integer=True, nonnegative=True)
-            b = Dummy("b", integer=True, nonnegative=True)
-            trial = rel.subs(fact.index, fact.lo + a)
-            hi_symbols = [s for s in fact.hi.free_symbols if isinstance(s, Symbol)]
-            if len(hi_symbols) == 1:
-                (h,) = hi_symbols
-                solved = (fact.lo + a + b) - (fact.hi - h)
-                trial = trial.subs(h, solved)
-            if trial in (S.true, S.false):
+            trial = _range_truth(rel, fact)
+            if trial is not None:
                 decided[rel] = trial
                 break
     out = expr.xreplace(decided) if decided else expr
     return piecewise_fold(out) if out.has(Piecewise) else out
+
+
+@lru_cache(maxsize=2048)
+def _range_truth(rel: Relational, fact: InRange) -> Basic | None:
+    """``S.true`` or ``S.false`` when ``fact`` decides ``rel`` (the index written as
+    ``lo + a``, the size as ``lo + a + b`` above the rest of ``hi``, with ``a, b >= 0``),
+    else None. Memoized: the sides of a part's claims meet the same range conditions."""
+    if fact.index not in rel.free_symbols:
+        return None
+    a = Dummy("a", integer=True, nonnegative=True)
+    b = Dummy("b", integer=True, nonnegative=True)
+    trial = rel.subs(fact.index, fact.lo + a)
+    hi_symbols = [s for s in fact.hi.free_symbols if isinstance(s, Symbol)]
+    if len(hi_symbols) == 1:
+        (h,) = hi_symbols
+        solved = (fact.lo + a + b) - (fact.hi - h)
+        trial = trial.subs(h, solved)
+    return trial if trial in (S.true, S.false) else None
 
 
 def _sum_factors(term: Expr) -> list[Expr]:
@@ -172,6 +181,8 @@ def _canonical_sum(monomial: Expr, limits: list[tuple]) -> Expr:
             body.xreplace(names),
             *[(names[v], lo, hi) for v, lo, hi in sorted(order, key=lambda l: names[l[0]].name)],
         )
+        if len(used) == 1:
+            return coeff * candidate  # the only order: nothing to compare (printing is slow)
         key = str(candidate)
         if best is None or key < best[0]:
             best = (key, candidate)

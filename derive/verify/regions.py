@@ -52,6 +52,7 @@ from sympy import (
     Integer,
     LessThan,
     Limit,
+    MatrixBase,
     Ne,
     Not,
     Or,
@@ -293,6 +294,8 @@ def prepare(expr: Basic, defs: tuple[tuple[Basic, Basic], ...] = ()) -> Basic:
     # Each replace() below is skipped where nothing it matches occurs (it would return
     # the same expression after rebuilding the tree).
     expr = unfold(sympify(expr), defs)
+    if not expr.has(Derivative, Subs, ReLU, Indicator, Heaviside, Abs):
+        return expr  # one walk of the tree instead of one per rewrite below
     if expr.has(Derivative, Subs):
         expr = expr.replace(lambda e: isinstance(e, (Derivative, Subs)) and not e.has(Limit), _doit)
     if expr.has(ReLU, Indicator):
@@ -339,9 +342,22 @@ def _atom(rel: Relational) -> list[list[Basic]] | Atom:
 
 
 @lru_cache(maxsize=4096)
+def _normed_atom(rel: Relational) -> list[list[Basic]] | Atom:
+    """:func:`_atom` with the expression of an atom in :func:`ratnorm`'s form. Memoized: the
+    branches of a region meet the same relations again (each builds ``a - b`` anew)."""
+    made = _atom(rel)
+    if isinstance(made, list):
+        return made
+    return (ratnorm(made[0]), made[1])
+
+
+@lru_cache(maxsize=4096)
 def _replace(expr: Basic, old: Basic, new: Basic) -> Basic:
     """``expr.xreplace({old: new})``, memoized: every branch of the region splits the same
-    goals on the same Piecewise nodes again."""
+    goals on the same Piecewise nodes again. A matrix in which ``old`` does not occur is
+    returned as it is (its ``xreplace`` rebuilds it from every entry even then)."""
+    if isinstance(expr, MatrixBase) and not expr.has(old):
+        return expr
     return expr.xreplace({old: new})
 
 
@@ -481,12 +497,11 @@ def cases(targets: tuple[Basic, ...], region: tuple[Basic, ...]) -> tuple[list[C
                 continue
             if not isinstance(cond, Relational):
                 raise RegionError(f"unsupported condition {cond}")
-            made = _atom(cond)
+            made = _normed_atom(cond)
             if isinstance(made, list):
                 for alt in made:
                     stack.append(([*alt, *rest], goals, atoms))
                 continue
-            made = (ratnorm(made[0]), made[1])
             if any(_contradict(made, other) for other in atoms):
                 dropped += 1
                 continue  # an empty case: g > 0 together with -g >= 0, and the like

@@ -234,6 +234,25 @@ def _entries(expr: Basic) -> list[Basic]:
     return [expr]
 
 
+class _Differences:
+    """The entries of ``lhs - rhs`` for a claim's goals (a case's pair, or a pair of the
+    region's branches), computed once per pair: the cases' charts, the quick identity and
+    every sample point ask for them again (a matrix difference is rebuilt each time)."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[Basic, ...], list[Basic]] = {}
+
+    def __call__(self, goals: tuple[Basic, ...]) -> list[Basic]:
+        try:
+            return self._known[goals]
+        except KeyError:
+            pass
+        except TypeError:  # a mutable matrix: not memoized
+            return _entries(goals[0] - goals[1])
+        out = self._known[goals] = _entries(goals[0] - goals[1])
+        return out
+
+
 @checks(Sign)
 @once_per_claim
 def check_sign(claim: Sign) -> Verdict:
@@ -254,9 +273,11 @@ def check_sign(claim: Sign) -> Verdict:
 def check_equal_on(claim: EqualOn) -> Verdict:
     """lhs = rhs on the region."""
 
+    differences = _Differences()
+
     def decide(chart: Chart, goals: tuple[Basic, ...]) -> bool | None:
         answers = []
-        for entry in _entries(goals[0] - goals[1]):
+        for entry in differences(goals):
             difference = _settled(chart.pull(entry))
             if difference == 0 or simplify(difference) == 0:
                 answers.append(True)
@@ -268,13 +289,13 @@ def check_equal_on(claim: EqualOn) -> Verdict:
         return True if all(answers) else None
 
     def statement(goals: tuple[Basic, ...], point: dict) -> bool | None:
-        verdicts = [holds(Eq(entry, 0, evaluate=False), point) for entry in _entries(goals[0] - goals[1])]
+        verdicts = [holds(Eq(entry, 0, evaluate=False), point) for entry in differences(goals)]
         if False in verdicts:
             return False
         return True if all(v is True for v in verdicts) else None
 
     def identity(chart: Chart, goals: tuple[Basic, ...]) -> bool:
-        return all(_settled(chart.pull(entry)) == 0 for entry in _entries(goals[0] - goals[1]))
+        return all(_settled(chart.pull(entry)) == 0 for entry in differences(goals))
 
     return _decide((claim.lhs, claim.rhs), claim.where, claim.defs, decide, statement, "exact cancellation", identity)
 
