@@ -78,6 +78,8 @@ from sympy import (
     sstr,
     sympify,
 )
+from sympy.core.containers import Tuple as STuple
+from sympy.core.symbol import Str
 from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
 from sympy.matrices.expressions.blockmatrix import block_collapse
 from sympy.matrices.expressions.special import GenericIdentity
@@ -628,6 +630,53 @@ def _expand_powers(expr: Basic) -> Basic:
     return expr.replace(lambda e: isinstance(e, MatPow), one)
 
 
+_SIZED = (MatrixSymbol, Identity, ZeroMatrix)
+_PLAIN_NODES = (Transpose, Inverse, MatMul, BlockMatrix, ImmutableMatrix, STuple)
+
+
+def _plain_scalar(e: Basic) -> bool:
+    """A number, a symbol, or a symbol to a rational power: nothing for any expand hint."""
+    if isinstance(e, Pow):
+        return isinstance(e.base, Symbol) and isinstance(e.exp, Rational)
+    return isinstance(e, Symbol | Rational)
+
+
+def _plain_product(e: Basic) -> bool:
+    return _plain_scalar(e) or (
+        isinstance(e, Mul) and not isinstance(e, MatrixExpr) and all(_plain_scalar(a) for a in e.args)
+    )
+
+
+def _plain_size(e: Basic) -> bool:
+    """A size that is a sum of plain products (``m - n``, ``2*n``): already expanded."""
+    return _plain_product(e) or (isinstance(e, Add) and all(_plain_product(a) for a in e.args))
+
+
+def _nothing_to_expand(expr: Basic) -> bool:
+    """Whether ``expand`` would give back ``expr`` (a ``doit`` value) without looking at it.
+
+    True only for products, transposes, inverses and block matrices of matrix symbols
+    (whose sizes are sums of plain products), with scalar factors that are numbers,
+    symbols, powers of symbols or products of those: no sum (scalar or matrix) to
+    distribute, no power of a product or a sum, no function — none of SymPy's expand
+    hints (mul, multinomial, power_base, power_exp, log, basic) has work there, and on
+    such expressions ``expand`` returned them unchanged on every bundled claim (its cost
+    there is a rebuild of each product). Skipping it is sound in any case: the value
+    stays the expression itself, an identity.
+    """
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _SIZED):
+            if not all(_plain_size(a) for a in node.args if not isinstance(a, Str)):
+                return False
+        elif isinstance(node, _PLAIN_NODES):
+            stack.extend(node.args)
+        elif not _plain_product(node):
+            return False
+    return True
+
+
 class _Memo:
     """A bounded memo of a pure function of SymPy expressions, to which values known by
     other means can be added (oldest entries go first)."""
@@ -661,8 +710,12 @@ def _algebra(expr: Basic) -> Basic:
     if known is not None:
         return known
     done = expr.doit()
-    expanded = _expand_powers(done).expand()
-    out = done if expanded == done else expanded.doit()
+    powers = _expand_powers(done)
+    if powers == done and _nothing_to_expand(done):
+        out = done  # what expand would return (see _nothing_to_expand)
+    else:
+        expanded = powers.expand()
+        out = done if expanded == done else expanded.doit()
     _ALGEBRA.put(expr, out)
     _ALGEBRA.put(out, out)
     return out
