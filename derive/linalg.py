@@ -652,10 +652,11 @@ def _plain_size(e: Basic) -> bool:
     return _plain_product(e) or (isinstance(e, Add) and all(_plain_product(a) for a in e.args))
 
 
-def _nothing_to_expand(expr: Basic) -> bool:
+def nothing_to_expand(expr: Basic) -> bool:
     """Whether ``expand`` would give back ``expr`` (a ``doit`` value) without looking at it.
 
     True only for products, transposes, inverses and block matrices of matrix symbols
+    (or a sum of such terms, whose own expand only distributes inside its terms)
     (whose sizes are sums of plain products), with scalar factors that are numbers,
     symbols, powers of symbols or products of those: no sum (scalar or matrix) to
     distribute, no power of a product or a sum, no function — none of SymPy's expand
@@ -664,7 +665,7 @@ def _nothing_to_expand(expr: Basic) -> bool:
     there is a rebuild of each product). Skipping it is sound in any case: the value
     stays the expression itself, an identity.
     """
-    stack = [expr]
+    stack = list(expr.args) if isinstance(expr, MatAdd) else [expr]
     while stack:
         node = stack.pop()
         if isinstance(node, _SIZED):
@@ -711,8 +712,8 @@ def _algebra(expr: Basic) -> Basic:
         return known
     done = expr.doit()
     powers = _expand_powers(done)
-    if powers == done and _nothing_to_expand(done):
-        out = done  # what expand would return (see _nothing_to_expand)
+    if powers == done and nothing_to_expand(done):
+        out = done  # what expand would return (see nothing_to_expand)
     else:
         expanded = powers.expand()
         out = done if expanded == done else expanded.doit()

@@ -3,7 +3,7 @@ what the slow path gives."""
 
 from sympy import BlockMatrix, Identity, Inverse, MatrixSymbol, ZeroMatrix, log, sqrt, symbols
 
-from derive.linalg import _nothing_to_expand
+from derive.linalg import nothing_to_expand
 
 m, n, lam = symbols("m n lambda", positive=True, integer=True)
 U = MatrixSymbol("U", m, m)
@@ -22,7 +22,7 @@ def test_plain_products_are_left_alone_and_expand_agrees():
         (X * Identity(n) * X.T).doit(),
     ]
     for e in plain:
-        assert _nothing_to_expand(e), e
+        assert nothing_to_expand(e), e
         assert e.expand() == e
 
 
@@ -38,4 +38,12 @@ def test_anything_expand_could_change_is_not_skipped():
         (X * BlockMatrix([[Identity(n) + D]])).doit(),  # a sum inside a block
     ]
     for e in changed:
-        assert not _nothing_to_expand(e), e
+        assert not nothing_to_expand(e), e
+
+
+def test_a_sum_of_plain_terms_is_left_alone_but_not_a_sum_inside_a_product():
+    Z = MatrixSymbol("Z", m, n)
+    total = (X - 2 * U * Z / lam).doit()
+    assert nothing_to_expand(total)
+    assert total.expand() == total
+    assert not nothing_to_expand((U * (X - Z)).doit())

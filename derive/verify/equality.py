@@ -35,6 +35,7 @@ from sympy.matrices.exceptions import NonInvertibleMatrixError
 from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
 
 from derive.claims import Chain, Equal, Fact, Given, HasShape, InRange, Unequal
+from derive.linalg import nothing_to_expand
 from derive.model import Status, Verdict
 from derive.ops import Entry, Jacobian, is_matrix, shape_of
 from derive.verify import checks, weakest
@@ -125,8 +126,15 @@ def _expanded_difference(a: Basic, b: Basic) -> Basic:
     if isinstance(a, MatrixBase) and isinstance(b, MatrixBase):
         return (a - b).doit().expand().doit()
     done = a - b
+    if nothing_to_expand(done):  # expand would give it back
+        return done
     expanded = done.expand()
     return done if expanded == done else expanded.doit()
+
+
+def _expanded(expr: Basic) -> Basic:
+    """``expr.expand()``, skipped where :func:`derive.linalg.nothing_to_expand` knows it gives ``expr`` back."""
+    return expr if nothing_to_expand(expr) else expr.expand()
 
 
 def prove_general(lhs: Basic, rhs: Basic, given: Given) -> str | None:
@@ -145,7 +153,7 @@ def prove_general(lhs: Basic, rhs: Basic, given: Given) -> str | None:
             if isinstance(side, MatrixExpr) and side.has(Inverse) and not side.atoms(MatrixSymbol):
                 side.doit()  # explicit numbers only: a singular inverse raises (decide_equal refutes)
         if a != b:  # equal normal forms need no difference
-            difference = _apply_facts(_expanded_difference(a, b), given).expand().doit()
+            difference = _expanded(_apply_facts(_expanded_difference(a, b), given)).doit()
         if a == b or isinstance(difference, ZeroMatrix) or difference == 0:
             uses_calculus = lhs.has(Jacobian) or rhs.has(Jacobian)
             return (
