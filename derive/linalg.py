@@ -1064,7 +1064,9 @@ class OneByOne(Fact):
         def one(total: MatAdd) -> Basic:
             return MatAdd(*[_one_by_one(t) for t in total.args]).doit()
 
-        expr = expr.doit().expand()
+        expr = expr.doit()
+        if not nothing_to_expand(expr):
+            expr = expr.expand()
         if isinstance(expr, MatMul):
             return _one_by_one(expr)
         return expr.replace(lambda e: isinstance(e, MatAdd), one)

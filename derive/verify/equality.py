@@ -118,6 +118,8 @@ def _as_scalar_side(expr: Basic) -> Basic:
 def _expanded_difference(a: Basic, b: Basic) -> Basic:
     """``(a - b).doit().expand().doit()``, without the ``doit`` calls that cannot change anything.
 
+    Memoized (where both sides are hashable): a part's claims compare the same normal forms again.
+
     For matrix expressions SymPy's ``a - b`` is already ``MatAdd(a, -b).doit()``, and ``doit``
     of a ``doit`` value is that value (the idempotence :func:`derive.linalg.normalize`
     relies on); so is ``doit`` after an ``expand`` that changed nothing. Two explicit
@@ -125,6 +127,18 @@ def _expanded_difference(a: Basic, b: Basic) -> Basic:
     """
     if isinstance(a, MatrixBase) and isinstance(b, MatrixBase):
         return (a - b).doit().expand().doit()
+    try:
+        return _memo_difference(a, b)
+    except TypeError:  # a mutable matrix: not hashable
+        return _difference(a, b)
+
+
+@lru_cache(maxsize=1024)
+def _memo_difference(a: Basic, b: Basic) -> Basic:
+    return _difference(a, b)
+
+
+def _difference(a: Basic, b: Basic) -> Basic:
     done = a - b
     if nothing_to_expand(done):  # expand would give it back
         return done
