@@ -655,24 +655,29 @@ def _plain_size(e: Basic) -> bool:
 def nothing_to_expand(expr: Basic) -> bool:
     """Whether ``expand`` would give back ``expr`` (a ``doit`` value) without looking at it.
 
-    True only for products, transposes, inverses and block matrices of matrix symbols
-    (or a sum of such terms, whose own expand only distributes inside its terms)
-    (whose sizes are sums of plain products), with scalar factors that are numbers,
-    symbols, powers of symbols or products of those: no sum (scalar or matrix) to
-    distribute, no power of a product or a sum, no function — none of SymPy's expand
-    hints (mul, multinomial, power_base, power_exp, log, basic) has work there, and on
-    such expressions ``expand`` returned them unchanged on every bundled claim (its cost
+    True only for products, transposes, inverses, sums and block matrices of matrix
+    symbols (whose sizes are sums of plain products), with scalar factors that are
+    numbers, symbols, powers of symbols or products of those, and no sum as a factor of
+    a product (a sum inside an inverse, a transpose or a block is not distributed): no
+    power of a product or a sum, no function — none of SymPy's expand hints (mul,
+    multinomial, power_base, power_exp, log, basic) has work there, and on such
+    expressions ``expand`` returned them unchanged on every bundled claim (its cost
     there is a rebuild of each product). Skipping it is sound in any case: the value
     stays the expression itself, an identity.
     """
-    stack = list(expr.args) if isinstance(expr, MatAdd) else [expr]
+    stack = [(expr, False)]
     while stack:
-        node = stack.pop()
+        node, factor = stack.pop()
         if isinstance(node, _SIZED):
             if not all(_plain_size(a) for a in node.args if not isinstance(a, Str)):
                 return False
+        elif isinstance(node, MatAdd):
+            if factor:  # a sum to distribute over the product
+                return False
+            stack.extend((a, False) for a in node.args)
         elif isinstance(node, _PLAIN_NODES):
-            stack.extend(node.args)
+            inside = isinstance(node, MatMul)
+            stack.extend((a, inside) for a in node.args)
         elif not _plain_product(node):
             return False
     return True
