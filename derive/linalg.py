@@ -314,7 +314,8 @@ def exact_value(expr: Basic) -> ImmutableMatrix | None:
     try:
         if gens:
             return _Fraction.evaluate(expr, QQ.frac_field(*gens))
-        return ImmutableMatrix(_evaluate_over(expr, QQ).to_Matrix())
+        value = _evaluate_over(expr, QQ)
+        return _to_immutable(value.to_list(), value.shape, QQ)
     except (_Unsupported, DMError, ValueError, ZeroDivisionError, NotImplementedError):
         # ValueError/ZeroDivisionError: a singular inverse; SymPy's own path reports it.
         return None
@@ -550,7 +551,14 @@ class _Fraction:
         rows, cols = value.num.shape
         num = value.num.to_list()
         cancelled = [[new(num[i][j], value.den) for j in range(cols)] for i in range(rows)]
-        return ImmutableMatrix(DomainMatrix(cancelled, (rows, cols), field_).to_Matrix())
+        return _to_immutable(cancelled, (rows, cols), field_)
+
+
+def _to_immutable(rows: list[list], shape: tuple[int, int], domain) -> ImmutableMatrix:
+    """A matrix of domain elements as an ``ImmutableMatrix`` of their SymPy values: what
+    ``ImmutableMatrix(DomainMatrix(rows, shape, domain).to_Matrix())`` gives (each entry
+    ``domain.to_sympy``), without the intermediate matrices."""
+    return ImmutableMatrix(*shape, [domain.to_sympy(e) for row in rows for e in row])
 
 
 def _dims_of(matrix: MatrixSymbol) -> tuple[int, int]:

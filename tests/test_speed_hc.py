@@ -1,7 +1,7 @@
 """Fast paths of the verifier's algebra (second round of the speed work): each must give
 what the slow path gives."""
 
-from sympy import BlockMatrix, Identity, Inverse, MatrixSymbol, ZeroMatrix, log, sqrt, symbols
+from sympy import BlockMatrix, Identity, ImmutableMatrix, Inverse, MatrixSymbol, ZeroMatrix, log, sqrt, symbols
 
 from derive.linalg import nothing_to_expand
 
@@ -48,3 +48,17 @@ def test_a_sum_of_plain_terms_is_left_alone_but_not_a_sum_inside_a_product():
     assert nothing_to_expand(total)
     assert total.expand() == total
     assert not nothing_to_expand((U * (X - Z)).doit())
+
+
+def test_domain_rows_become_the_matrix_to_Matrix_gives():
+    from sympy.polys.domains import QQ
+    from sympy.polys.matrices import DomainMatrix
+
+    from derive.linalg import _to_immutable
+
+    field_ = QQ.frac_field(lam)
+    rows = [[field_.from_sympy(1 / (lam + 1)), field_.from_sympy(lam**2 - 3)], [field_.zero, field_.one]]
+    assert _to_immutable(rows, (2, 2), field_) == ImmutableMatrix(DomainMatrix(rows, (2, 2), field_).to_Matrix())
+    rational = [[QQ(1, 3), QQ(-2)]]
+    assert _to_immutable(rational, (1, 2), QQ) == ImmutableMatrix(DomainMatrix(rational, (1, 2), QQ).to_Matrix())
+    assert _to_immutable([], (0, 3), QQ).shape == (0, 3)
