@@ -663,7 +663,7 @@ def _plain_size(e: Basic) -> bool:
 def nothing_to_expand(expr: Basic) -> bool:
     """Whether ``expand`` would give back ``expr`` (a ``doit`` value) without looking at it.
 
-    True only for products, transposes, inverses, sums and block matrices of matrix
+    True only for products, transposes, inverses, integer powers, sums and block matrices of matrix
     symbols (whose sizes are sums of plain products), with scalar factors that are
     numbers, symbols, powers of symbols or products of those, and no sum as a factor of
     a product (a sum inside an inverse, a transpose or a block is not distributed): no
@@ -683,6 +683,10 @@ def nothing_to_expand(expr: Basic) -> bool:
             if factor:  # a sum to distribute over the product
                 return False
             stack.extend((a, False) for a in node.args)
+        elif isinstance(node, MatPow) and not isinstance(node, Inverse):
+            if not isinstance(node.exp, Integer):
+                return False
+            stack.append((node.base, True))  # a power of a sum is left to expand
         elif isinstance(node, _PLAIN_NODES):
             inside = isinstance(node, MatMul)
             stack.extend((a, inside) for a in node.args)

@@ -22,6 +22,7 @@ def test_plain_products_are_left_alone_and_expand_agrees():
         (X * Identity(n) * X.T).doit(),
         (X * BlockMatrix([[Identity(n) + D]])).doit(),  # a sum inside a block is not distributed
         (X.T * Inverse(lam * Identity(m) + X * X.T) * y).doit(),  # nor inside an inverse
+        (V * Inverse(lam * Identity(n) + D**2) * D**-2 * V.T).doit(),  # powers of a symbol
     ]
     for e in plain:
         assert nothing_to_expand(e), e
@@ -35,6 +36,8 @@ def test_anything_expand_could_change_is_not_skipped():
         (lam * (lam + 1) * X).doit(),
         ((lam + 1) ** 2 * X).doit(),  # a power of a sum
         (lam ** (m + 1) * X).doit(),  # a power with a sum for exponent
+        (X * (D + V) ** 2).doit(),  # a matrix power of a sum
+        (X * D**m).doit(),  # a symbolic matrix power
         (log(lam) * X).doit(),  # a function
         ZeroMatrix(n * (m - n), n),  # a size to multiply out
     ]
