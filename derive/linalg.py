@@ -946,7 +946,12 @@ class SVD(Fact):
         return same_size(self.D.shape[0], self.matrix.shape[1])
 
     def blocks(self) -> dict[MatrixSymbol, BlockMatrix]:
-        """The block models of Σ (and Σ†) used in general proofs; also fine for display."""
+        """The block models of Σ (and Σ†) used in general proofs; also fine for display.
+        Memoized (every rewrite by the fact asks again; a block matrix checks its blocks
+        when built); each caller gets its own dict."""
+        return dict(_svd_blocks(self))
+
+    def _blocks(self) -> dict[MatrixSymbol, BlockMatrix]:
         m, n = self.matrix.shape
         d = self.D
         if self.tall:
@@ -1002,6 +1007,11 @@ class SVD(Fact):
             Equation(self.V.T * self.V, Identity(self.V.shape[0])),
             Equation(self.D, Diag(singular_value(1), Symbol(f"sigma_{sstr(k)}", positive=True))),
         )
+
+
+@lru_cache(maxsize=256)
+def _svd_blocks(svd: SVD) -> dict[MatrixSymbol, BlockMatrix]:
+    return svd._blocks()
 
 
 @dataclass(frozen=True)

@@ -65,3 +65,22 @@ def test_domain_rows_become_the_matrix_to_Matrix_gives():
     rational = [[QQ(1, 3), QQ(-2)]]
     assert _to_immutable(rational, (1, 2), QQ) == ImmutableMatrix(DomainMatrix(rational, (1, 2), QQ).to_Matrix())
     assert _to_immutable([], (0, 3), QQ).shape == (0, 3)
+
+
+def test_svd_blocks_are_memoized_but_each_caller_owns_its_dict():
+    from derive.linalg import SVD
+
+    Xt, Ut, St, Vt, Dt, Pt = (
+        MatrixSymbol("X", m, n),
+        MatrixSymbol("U", m, m),
+        MatrixSymbol("Sigma", m, n),
+        MatrixSymbol("V", n, n),
+        MatrixSymbol("D", n, n),
+        MatrixSymbol("Sigma_dagger", n, m),
+    )
+    svd = SVD(Xt, Ut, St, Vt, Dt, Pt)
+    first = svd.blocks()
+    assert first == svd._blocks()
+    assert first[St] == BlockMatrix([[Dt], [ZeroMatrix(m - n, n)]])
+    first.clear()
+    assert svd.blocks() == svd._blocks() and len(svd.blocks()) == 2
