@@ -1111,7 +1111,14 @@ def _one_by_one(term: Basic) -> Basic:
     flipped = Transpose(term).doit()
     if flipped == term:  # its own transpose (wᵀXᵀXw): min would pick it anyway
         return term
-    return min(term, flipped, key=sstr)
+    return min(term, flipped, key=_printed)
+
+
+@lru_cache(maxsize=1024)
+def _printed(term: Basic) -> str:
+    """``sstr`` of a 1×1 product (memoized: a term and its transpose are each printed
+    for the other too)."""
+    return sstr(term)
 
 
 # -- lemmas: positive definite, invertible ---------------------------------------------------
