@@ -266,8 +266,10 @@ def orthogonal_matrix(size: int, seed: int) -> ImmutableMatrix:
     return result
 
 
+@lru_cache(maxsize=256)
 def rectangular_diagonal(rows: int, cols: int, power: int = 1) -> ImmutableMatrix:
-    """The rows×cols matrix with σ_i**power at (i, i), i = 1..min(rows, cols), zeros elsewhere."""
+    """The rows×cols matrix with σ_i**power at (i, i), i = 1..min(rows, cols), zeros elsewhere
+    (memoized, like :func:`orthogonal_matrix`: the instances of every claim under an SVD)."""
 
     def entry(i: int, j: int) -> Basic:
         return singular_value(i + 1) ** power if i == j else Integer(0)
@@ -988,9 +990,7 @@ class SVD(Fact):
         if self.pinv is not None and name == self.pinv.name:
             return rectangular_diagonal(rows, cols, power=-1)
         if name == self.matrix.name:
-            u = orthogonal_matrix(rows, seed_of(self.U.name))
-            v = orthogonal_matrix(cols, seed_of(self.V.name))
-            return ImmutableMatrix(u * rectangular_diagonal(rows, cols) * v.T)
+            return _svd_product(rows, cols, seed_of(self.U.name), seed_of(self.V.name))
         return None
 
     def admits(self, dims: Mapping[Symbol, int]) -> bool:
@@ -1007,6 +1007,15 @@ class SVD(Fact):
             Equation(self.V.T * self.V, Identity(self.V.shape[0])),
             Equation(self.D, Diag(singular_value(1), Symbol(f"sigma_{sstr(k)}", positive=True))),
         )
+
+
+@lru_cache(maxsize=256)
+def _svd_product(rows: int, cols: int, u_seed: int, v_seed: int) -> ImmutableMatrix:
+    """U Σ Vᵀ at concrete sizes, with the exact orthogonal U and V of these seeds (memoized:
+    a pure function of the sizes and seeds, built again for every claim under the fact)."""
+    u = orthogonal_matrix(rows, u_seed)
+    v = orthogonal_matrix(cols, v_seed)
+    return ImmutableMatrix(u * rectangular_diagonal(rows, cols) * v.T)
 
 
 @lru_cache(maxsize=256)

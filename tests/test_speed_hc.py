@@ -84,3 +84,12 @@ def test_svd_blocks_are_memoized_but_each_caller_owns_its_dict():
     assert first[St] == BlockMatrix([[Dt], [ZeroMatrix(m - n, n)]])
     first.clear()
     assert svd.blocks() == svd._blocks() and len(svd.blocks()) == 2
+
+
+def test_svd_product_is_u_sigma_v_transposed_and_orthogonal_factors_are_exact():
+    from derive.linalg import _svd_product, orthogonal_matrix, rectangular_diagonal, seed_of
+
+    u, v = orthogonal_matrix(3, seed_of("U")), orthogonal_matrix(2, seed_of("V"))
+    assert u * u.T == Identity(3).as_explicit()
+    assert _svd_product(3, 2, seed_of("U"), seed_of("V")) == ImmutableMatrix(u * rectangular_diagonal(3, 2) * v.T)
+    assert _svd_product(2, 3, seed_of("U"), seed_of("V")).shape == (2, 3)
