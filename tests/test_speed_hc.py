@@ -93,3 +93,19 @@ def test_svd_product_is_u_sigma_v_transposed_and_orthogonal_factors_are_exact():
     assert u * u.T == Identity(3).as_explicit()
     assert _svd_product(3, 2, seed_of("U"), seed_of("V")) == ImmutableMatrix(u * rectangular_diagonal(3, 2) * v.T)
     assert _svd_product(2, 3, seed_of("U"), seed_of("V")).shape == (2, 3)
+
+
+def test_a_defined_matrix_instance_is_the_same_memoized_or_not():
+    from sympy import Matrix, sqrt
+
+    from derive.resolvent import Defines
+
+    Xh = MatrixSymbol("X_hat", m + n, n)
+    fact = Defines(Xh, BlockMatrix([[X], [sqrt(lam) * Identity(n)]]))
+    concrete = MatrixSymbol("X_hat", 5, 2)
+    sizes = {m: 3, n: 2}
+    first = fact.instance_at(concrete, sizes)
+    assert first == fact._instance_at(concrete, dict(sizes)) and first.shape == (5, 2)
+    assert fact.instance_at(concrete, sizes) == first
+    assert fact.instance_at(MatrixSymbol("Y", 5, 2), sizes) is None
+    assert isinstance(first, ImmutableMatrix) and Matrix(first)[3:, :] == sqrt(lam) * Matrix.eye(2)
