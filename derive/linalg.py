@@ -120,7 +120,21 @@ def conform(expr: Basic) -> Shape:
     Scalars count as 1×1. Raises :class:`~derive.errors.ShapeError` naming the first
     operation that fails and the shapes of its operands. Sizes must agree provably:
     ``m`` and ``n`` are different sizes even though some ``m`` may equal some ``n``.
+    Memoized for hashable expressions (a ShapeError is raised again each time, not stored).
     """
+    try:
+        hash(expr)
+    except TypeError:  # a mutable matrix
+        return _conform(expr)
+    return _conformed(expr)
+
+
+@lru_cache(maxsize=4096)
+def _conformed(expr: Basic) -> Shape:
+    return _conform(expr)
+
+
+def _conform(expr: Basic) -> Shape:
     if isinstance(expr, MatrixSymbol | Identity | ZeroMatrix | MatrixBase):
         return tuple(sympify(d) for d in expr.shape)  # type: ignore[return-value]
     if isinstance(expr, Transpose):

@@ -109,3 +109,18 @@ def test_a_defined_matrix_instance_is_the_same_memoized_or_not():
     assert fact.instance_at(concrete, sizes) == first
     assert fact.instance_at(MatrixSymbol("Y", 5, 2), sizes) is None
     assert isinstance(first, ImmutableMatrix) and Matrix(first)[3:, :] == sqrt(lam) * Matrix.eye(2)
+
+
+def test_conform_memoized_raises_every_time_and_takes_mutable_matrices():
+    import pytest
+    from sympy import Matrix
+
+    from derive.errors import ShapeError
+    from derive.linalg import conform
+
+    bad = X * X  # m×n by m×n
+    for _ in range(2):
+        with pytest.raises(ShapeError):
+            conform(bad)
+    assert conform(X.T * X) == (n, n)
+    assert conform(Matrix([[1, 2, 3]])) == (1, 3)
