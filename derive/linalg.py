@@ -78,6 +78,8 @@ from sympy import (
     sstr,
     sympify,
 )
+from sympy.core.containers import Tuple as STuple
+from sympy.core.symbol import Str
 from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
 from sympy.matrices.expressions.blockmatrix import block_collapse
 from sympy.matrices.expressions.special import GenericIdentity
@@ -118,7 +120,21 @@ def conform(expr: Basic) -> Shape:
     Scalars count as 1×1. Raises :class:`~derive.errors.ShapeError` naming the first
     operation that fails and the shapes of its operands. Sizes must agree provably:
     ``m`` and ``n`` are different sizes even though some ``m`` may equal some ``n``.
+    Memoized for hashable expressions (a ShapeError is raised again each time, not stored).
     """
+    try:
+        hash(expr)
+    except TypeError:  # a mutable matrix
+        return _conform(expr)
+    return _conformed(expr)
+
+
+@lru_cache(maxsize=4096)
+def _conformed(expr: Basic) -> Shape:
+    return _conform(expr)
+
+
+def _conform(expr: Basic) -> Shape:
     if isinstance(expr, MatrixSymbol | Identity | ZeroMatrix | MatrixBase):
         return tuple(sympify(d) for d in expr.shape)  # type: ignore[return-value]
     if isinstance(expr, Transpose):
@@ -264,8 +280,10 @@ def orthogonal_matrix(size: int, seed: int) -> ImmutableMatrix:
     return result
 
 
+@lru_cache(maxsize=256)
 def rectangular_diagonal(rows: int, cols: int, power: int = 1) -> ImmutableMatrix:
-    """The rows×cols matrix with σ_i**power at (i, i), i = 1..min(rows, cols), zeros elsewhere."""
+    """The rows×cols matrix with σ_i**power at (i, i), i = 1..min(rows, cols), zeros elsewhere
+    (memoized, like :func:`orthogonal_matrix`: the instances of every claim under an SVD)."""
 
     def entry(i: int, j: int) -> Basic:
         return singular_value(i + 1) ** power if i == j else Integer(0)
@@ -312,7 +330,8 @@ def exact_value(expr: Basic) -> ImmutableMatrix | None:
     try:
         if gens:
             return _Fraction.evaluate(expr, QQ.frac_field(*gens))
-        return ImmutableMatrix(_evaluate_over(expr, QQ).to_Matrix())
+        value = _evaluate_over(expr, QQ)
+        return _to_immutable(value.to_list(), value.shape, QQ)
     except (_Unsupported, DMError, ValueError, ZeroDivisionError, NotImplementedError):
         # ValueError/ZeroDivisionError: a singular inverse; SymPy's own path reports it.
         return None
@@ -548,7 +567,14 @@ class _Fraction:
         rows, cols = value.num.shape
         num = value.num.to_list()
         cancelled = [[new(num[i][j], value.den) for j in range(cols)] for i in range(rows)]
-        return ImmutableMatrix(DomainMatrix(cancelled, (rows, cols), field_).to_Matrix())
+        return _to_immutable(cancelled, (rows, cols), field_)
+
+
+def _to_immutable(rows: list[list], shape: tuple[int, int], domain) -> ImmutableMatrix:
+    """A matrix of domain elements as an ``ImmutableMatrix`` of their SymPy values: what
+    ``ImmutableMatrix(DomainMatrix(rows, shape, domain).to_Matrix())`` gives (each entry
+    ``domain.to_sympy``), without the intermediate matrices."""
+    return ImmutableMatrix(*shape, [domain.to_sympy(e) for row in rows for e in row])
 
 
 def _dims_of(matrix: MatrixSymbol) -> tuple[int, int]:
@@ -628,6 +654,63 @@ def _expand_powers(expr: Basic) -> Basic:
     return expr.replace(lambda e: isinstance(e, MatPow), one)
 
 
+_SIZED = (MatrixSymbol, Identity, ZeroMatrix)
+_PLAIN_NODES = (Transpose, Inverse, MatMul, BlockMatrix, ImmutableMatrix, STuple)
+
+
+def _plain_scalar(e: Basic) -> bool:
+    """A number, a symbol, or a symbol to a rational power: nothing for any expand hint."""
+    if isinstance(e, Pow):
+        return isinstance(e.base, Symbol) and isinstance(e.exp, Rational)
+    return isinstance(e, Symbol | Rational)
+
+
+def _plain_product(e: Basic) -> bool:
+    return _plain_scalar(e) or (
+        isinstance(e, Mul) and not isinstance(e, MatrixExpr) and all(_plain_scalar(a) for a in e.args)
+    )
+
+
+def _plain_size(e: Basic) -> bool:
+    """A size that is a sum of plain products (``m - n``, ``2*n``): already expanded."""
+    return _plain_product(e) or (isinstance(e, Add) and all(_plain_product(a) for a in e.args))
+
+
+def nothing_to_expand(expr: Basic) -> bool:
+    """Whether ``expand`` would give back ``expr`` (a ``doit`` value) without looking at it.
+
+    True only for products, transposes, inverses, integer powers, sums and block matrices of matrix
+    symbols (whose sizes are sums of plain products), with scalar factors that are
+    numbers, symbols, powers of symbols or products of those, and no sum as a factor of
+    a product (a sum inside an inverse, a transpose or a block is not distributed): no
+    power of a product or a sum, no function — none of SymPy's expand hints (mul,
+    multinomial, power_base, power_exp, log, basic) has work there, and on such
+    expressions ``expand`` returned them unchanged on every bundled claim (its cost
+    there is a rebuild of each product). Skipping it is sound in any case: the value
+    stays the expression itself, an identity.
+    """
+    stack = [(expr, False)]
+    while stack:
+        node, factor = stack.pop()
+        if isinstance(node, _SIZED):
+            if not all(_plain_size(a) for a in node.args if not isinstance(a, Str)):
+                return False
+        elif isinstance(node, MatAdd):
+            if factor:  # a sum to distribute over the product
+                return False
+            stack.extend((a, False) for a in node.args)
+        elif isinstance(node, MatPow) and not isinstance(node, Inverse):
+            if not isinstance(node.exp, Integer):
+                return False
+            stack.append((node.base, True))  # a power of a sum is left to expand
+        elif isinstance(node, _PLAIN_NODES):
+            inside = isinstance(node, MatMul)
+            stack.extend((a, inside) for a in node.args)
+        elif not _plain_product(node):
+            return False
+    return True
+
+
 class _Memo:
     """A bounded memo of a pure function of SymPy expressions, to which values known by
     other means can be added (oldest entries go first)."""
@@ -661,8 +744,12 @@ def _algebra(expr: Basic) -> Basic:
     if known is not None:
         return known
     done = expr.doit()
-    expanded = _expand_powers(done).expand()
-    out = done if expanded == done else expanded.doit()
+    powers = _expand_powers(done)
+    if powers == done and nothing_to_expand(done):
+        out = done  # what expand would return (see nothing_to_expand)
+    else:
+        expanded = powers.expand()
+        out = done if expanded == done else expanded.doit()
     _ALGEBRA.put(expr, out)
     _ALGEBRA.put(out, out)
     return out
@@ -875,7 +962,12 @@ class SVD(Fact):
         return same_size(self.D.shape[0], self.matrix.shape[1])
 
     def blocks(self) -> dict[MatrixSymbol, BlockMatrix]:
-        """The block models of Σ (and Σ†) used in general proofs; also fine for display."""
+        """The block models of Σ (and Σ†) used in general proofs; also fine for display.
+        Memoized (every rewrite by the fact asks again; a block matrix checks its blocks
+        when built); each caller gets its own dict."""
+        return dict(_svd_blocks(self))
+
+    def _blocks(self) -> dict[MatrixSymbol, BlockMatrix]:
         m, n = self.matrix.shape
         d = self.D
         if self.tall:
@@ -912,9 +1004,7 @@ class SVD(Fact):
         if self.pinv is not None and name == self.pinv.name:
             return rectangular_diagonal(rows, cols, power=-1)
         if name == self.matrix.name:
-            u = orthogonal_matrix(rows, seed_of(self.U.name))
-            v = orthogonal_matrix(cols, seed_of(self.V.name))
-            return ImmutableMatrix(u * rectangular_diagonal(rows, cols) * v.T)
+            return _svd_product(rows, cols, seed_of(self.U.name), seed_of(self.V.name))
         return None
 
     def admits(self, dims: Mapping[Symbol, int]) -> bool:
@@ -931,6 +1021,20 @@ class SVD(Fact):
             Equation(self.V.T * self.V, Identity(self.V.shape[0])),
             Equation(self.D, Diag(singular_value(1), Symbol(f"sigma_{sstr(k)}", positive=True))),
         )
+
+
+@lru_cache(maxsize=256)
+def _svd_product(rows: int, cols: int, u_seed: int, v_seed: int) -> ImmutableMatrix:
+    """U Σ Vᵀ at concrete sizes, with the exact orthogonal U and V of these seeds (memoized:
+    a pure function of the sizes and seeds, built again for every claim under the fact)."""
+    u = orthogonal_matrix(rows, u_seed)
+    v = orthogonal_matrix(cols, v_seed)
+    return ImmutableMatrix(u * rectangular_diagonal(rows, cols) * v.T)
+
+
+@lru_cache(maxsize=256)
+def _svd_blocks(svd: SVD) -> dict[MatrixSymbol, BlockMatrix]:
+    return svd._blocks()
 
 
 @dataclass(frozen=True)
@@ -1010,7 +1114,9 @@ class OneByOne(Fact):
         def one(total: MatAdd) -> Basic:
             return MatAdd(*[_one_by_one(t) for t in total.args]).doit()
 
-        expr = expr.doit().expand()
+        expr = expr.doit()
+        if not nothing_to_expand(expr):
+            expr = expr.expand()
         if isinstance(expr, MatMul):
             return _one_by_one(expr)
         return expr.replace(lambda e: isinstance(e, MatAdd), one)
@@ -1028,7 +1134,14 @@ def _one_by_one(term: Basic) -> Basic:
     flipped = Transpose(term).doit()
     if flipped == term:  # its own transpose (wᵀXᵀXw): min would pick it anyway
         return term
-    return min(term, flipped, key=sstr)
+    return min(term, flipped, key=_printed)
+
+
+@lru_cache(maxsize=1024)
+def _printed(term: Basic) -> str:
+    """``sstr`` of a 1×1 product (memoized: a term and its transpose are each printed
+    for the other too)."""
+    return sstr(term)
 
 
 # -- lemmas: positive definite, invertible ---------------------------------------------------

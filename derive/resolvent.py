@@ -106,6 +106,13 @@ def default_instance(
     return ImmutableMatrix(Matrix(rows, cols, lambda i, j: entry_symbol(matrix.name, i, j)))
 
 
+@lru_cache(maxsize=1024)
+def _defined_instance(
+    fact: Defines, matrix: MatrixSymbol, frozen: tuple[tuple[Basic, int], ...] | None
+) -> ImmutableMatrix | None:
+    return fact._instance_at(matrix, None if frozen is None else dict(frozen))
+
+
 @dataclass(frozen=True)
 class Defines(Fact):
     """symbol := value, e.g. X̂ := [X; √λ I_d]. Unfolded in proofs; instances built from the parts.
@@ -144,9 +151,16 @@ class Defines(Fact):
         return self.instance_at(matrix, None)
 
     def instance_at(self, matrix: MatrixSymbol, sizes: Mapping[Symbol, int] | None) -> ImmutableMatrix | None:
-        """The instance at the sizes chosen for the claim (or, without them, read off the shape)."""
+        """The instance at the sizes chosen for the claim (or, without them, read off the shape).
+
+        Memoized: a pure function of the fact, the matrix and the sizes, asked again by
+        every claim made under the definition (whose other facts differ)."""
         if matrix.name != self.symbol.name:
             return None
+        frozen = None if sizes is None else tuple(sorted(sizes.items(), key=lambda kv: str(kv[0])))
+        return _defined_instance(self, matrix, frozen)
+
+    def _instance_at(self, matrix: MatrixSymbol, sizes: Mapping[Symbol, int] | None) -> ImmutableMatrix | None:
         dims = _shape_values(self.symbol.shape, matrix.shape)
         if sizes is not None:
             dims = {**(dims or {}), **{k: v for k, v in sizes.items() if isinstance(k, Symbol)}}

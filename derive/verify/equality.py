@@ -35,6 +35,7 @@ from sympy.matrices.exceptions import NonInvertibleMatrixError
 from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
 
 from derive.claims import Chain, Equal, Fact, Given, HasShape, InRange, Unequal
+from derive.linalg import nothing_to_expand
 from derive.model import Status, Verdict
 from derive.ops import Entry, Jacobian, is_matrix, shape_of
 from derive.verify import checks, weakest
@@ -117,6 +118,8 @@ def _as_scalar_side(expr: Basic) -> Basic:
 def _expanded_difference(a: Basic, b: Basic) -> Basic:
     """``(a - b).doit().expand().doit()``, without the ``doit`` calls that cannot change anything.
 
+    Memoized (where both sides are hashable): a part's claims compare the same normal forms again.
+
     For matrix expressions SymPy's ``a - b`` is already ``MatAdd(a, -b).doit()``, and ``doit``
     of a ``doit`` value is that value (the idempotence :func:`derive.linalg.normalize`
     relies on); so is ``doit`` after an ``expand`` that changed nothing. Two explicit
@@ -124,9 +127,28 @@ def _expanded_difference(a: Basic, b: Basic) -> Basic:
     """
     if isinstance(a, MatrixBase) and isinstance(b, MatrixBase):
         return (a - b).doit().expand().doit()
+    try:
+        return _memo_difference(a, b)
+    except TypeError:  # a mutable matrix: not hashable
+        return _difference(a, b)
+
+
+@lru_cache(maxsize=1024)
+def _memo_difference(a: Basic, b: Basic) -> Basic:
+    return _difference(a, b)
+
+
+def _difference(a: Basic, b: Basic) -> Basic:
     done = a - b
+    if nothing_to_expand(done):  # expand would give it back
+        return done
     expanded = done.expand()
     return done if expanded == done else expanded.doit()
+
+
+def _expanded(expr: Basic) -> Basic:
+    """``expr.expand()``, skipped where :func:`derive.linalg.nothing_to_expand` knows it gives ``expr`` back."""
+    return expr if nothing_to_expand(expr) else expr.expand()
 
 
 def prove_general(lhs: Basic, rhs: Basic, given: Given) -> str | None:
@@ -145,7 +167,7 @@ def prove_general(lhs: Basic, rhs: Basic, given: Given) -> str | None:
             if isinstance(side, MatrixExpr) and side.has(Inverse) and not side.atoms(MatrixSymbol):
                 side.doit()  # explicit numbers only: a singular inverse raises (decide_equal refutes)
         if a != b:  # equal normal forms need no difference
-            difference = _apply_facts(_expanded_difference(a, b), given).expand().doit()
+            difference = _expanded(_apply_facts(_expanded_difference(a, b), given)).doit()
         if a == b or isinstance(difference, ZeroMatrix) or difference == 0:
             uses_calculus = lhs.has(Jacobian) or rhs.has(Jacobian)
             return (
