@@ -13,10 +13,9 @@ on concrete shapes (``instance``), and how to read in a document (``statement``)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache, wraps
-from typing import Any, TypeVar
+from typing import Any
 
 from sympy import (
     Basic,
@@ -30,27 +29,6 @@ from sympy import (
 from sympy.matrices.expressions import MatrixSymbol
 
 from derive.notation import Element, EqChain, Equation, Relation, Words
-
-
-_C = TypeVar("_C")
-_R = TypeVar("_R")
-
-
-def once_per_claim(decide: Callable[[_C], _R]) -> Callable[[_C], _R]:
-    """``decide`` memoized per claim. Claims are immutable values and a checker's verdict is
-    a function of the claim alone, so a claim stated twice (a part's step and its answer)
-    is decided once. A claim holding a mutable matrix (unhashable) is decided every time."""
-    cached = lru_cache(maxsize=512)(decide)
-
-    @wraps(decide)
-    def run(claim: _C) -> _R:
-        try:
-            hash(claim)
-        except TypeError:
-            return decide(claim)
-        return cached(claim)
-
-    return run
 
 
 class Fact:

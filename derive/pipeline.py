@@ -110,6 +110,15 @@ def _tasks(parts: list[list[int]], jobs: int) -> list[list[int]]:
     return tasks
 
 
+def _hashable(claim: object) -> object | None:
+    """The claim itself, to group equal claims by; None if it cannot be hashed (a mutable matrix)."""
+    try:
+        hash(claim)
+    except TypeError:
+        return None
+    return claim
+
+
 def _loading(targets: list[str] | None) -> Iterator[Problem]:
     """The selected problems, each built when asked for."""
     for set_id, problem_id, parts in _selected(targets):
@@ -168,8 +177,9 @@ def _verify(
     slots: list[tuple[int, int, int]] = []  # one per claim: (problem, part, step index within the part)
     keys: list[str | None] = []
     verdicts: list[Verdict | None] = []
-    # Claims still to verify, grouped so that identical claims (same key) are verified once.
-    groups: dict[str, int] = {}
+    # Claims still to verify, grouped so that identical claims (same key; without a cache,
+    # equal claims: a step and its part's answer, say) are verified once.
+    groups: dict[object, int] = {}
     members: list[list[int]] = []
     held: list[int] = []  # groups not yet handed to the pool
     submitted: list[int] = []  # per pool item: its group
@@ -248,13 +258,14 @@ def _verify(
                     key = cache.key(step.claim) if cache else None
                     keys.append(key)
                     verdicts.append(cache.get(key) if cache else None)
+                    same = key if key is not None else _hashable(step.claim)
                     if verdicts[i] is not None:
                         known.append(i)
-                    elif key is not None and key in groups:
-                        members[groups[key]].append(i)
+                    elif same is not None and same in groups:
+                        members[groups[same]].append(i)
                     else:
-                        if key is not None:
-                            groups[key] = len(members)
+                        if same is not None:
+                            groups[same] = len(members)
                         held.append(len(members))
                         members.append([i])
             if chores_for is not None:

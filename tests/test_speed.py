@@ -420,3 +420,35 @@ def test_a_verified_problem_is_rendered_while_the_next_is_verified(monkeypatch, 
     q3 = report.problems[1]
     assert [s.verdict.method for _, s in q3.parts[0].claims()] == ["saw the file"] * 2
     assert (tmp_path / "out" / "cs182-hw0" / "q2.md").read_text() == render_problem(report.problems[0], "md")
+
+
+# -- a claim stated twice is verified once, with or without a cache ----------------------------
+
+
+@dataclass(frozen=True)
+class Counted(Claim):
+    """A claim whose checker counts its calls in a file."""
+
+    path: str
+
+    def display(self):  # pragma: no cover - never rendered
+        return Integer(0)
+
+
+@checks(Counted)
+def _counted(claim: Counted) -> Verdict:
+    with open(claim.path, "a") as log:
+        log.write("x")
+    return Verdict(Status.PROVED, "counted", "", 0.0)
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_claim_stated_twice_is_verified_once(monkeypatch, tmp_path, cached):
+    log = tmp_path / "calls"
+    twice, other = Counted(str(log)), Counted(str(tmp_path / "other"))
+    problem = _claims_problem(twice, other, Counted(str(log)), problem_id="q2")  # a step and its answer, say
+    monkeypatch.setattr(derive.pipeline, "build_problem", lambda s, p: problem)
+    cache = Cache(tmp_path / "cache") if cached else None
+    (verified,) = derive.pipeline.verify_targets(["cs182-hw0/q2"], cache=cache, jobs=1)
+    assert log.read_text() == "x"
+    assert [s.verdict.method for _, s in verified.parts[0].claims()] == ["counted"] * 3

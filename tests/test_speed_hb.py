@@ -153,27 +153,6 @@ def test_memoized_piecewise_forms_are_the_definitions():
     assert isinstance(_piecewise_relu(Indexed(IndexedBase("v"), i)), Piecewise)
 
 
-# -- claims.once_per_claim ------------------------------------------------------------------
-
-
-def test_once_per_claim_decides_an_equal_claim_once_and_an_unhashable_one_each_time():
-    from derive.claims import EqualOn, once_per_claim
-
-    calls = []
-
-    @once_per_claim
-    def decide(claim):
-        calls.append(claim)
-        return len(calls)
-
-    first = EqualOn(w + 1, 1 + w, (w > 0,))
-    assert decide(first) == 1
-    assert decide(EqualOn(w + 1, 1 + w, (w > 0,))) == 1  # an equal claim: decided once
-    assert decide(EqualOn(w + 2, 2 + w, (w > 0,))) == 2
-    mutable = [Matrix([[w]])]  # unhashable: passed through every time
-    assert decide(mutable) == 3 and decide(mutable) == 4
-
-
 def test_a_sum_of_entries_of_a_matrix_expression_is_left_as_sympy_leaves_it():
     m = Symbol("m", integer=True, positive=True)
     X, v, u = MatrixSymbol("X", m, n), MatrixSymbol("v", n, 1), MatrixSymbol("u", m, 1)

@@ -22,7 +22,7 @@ from sympy.polys.orderings import lex
 from sympy.polys.polyerrors import CoercionFailed
 from sympy.polys.rings import PolyRing
 
-from derive.claims import Given, IdentityIff, once_per_claim
+from derive.claims import Given, IdentityIff
 from derive.model import Status, Verdict
 from derive.ops import Jacobian
 from derive.verify import checks
@@ -151,7 +151,6 @@ def _same_by_poly(differences: list, fact: list, xs: list) -> bool | None:
 
 
 @checks(IdentityIff)
-@once_per_claim
 def check_identity_iff(claim: IdentityIff) -> Verdict:
     """(lhs = rhs for all x) ⟺ fact."""
     sufficiency = decide_equal(claim.lhs, claim.rhs, claim.given + Given((claim.condition,)))

@@ -41,7 +41,7 @@ from sympy import (
 )
 from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
 
-from derive.claims import Given, once_per_claim
+from derive.claims import Given
 from derive.limits import LimitIs, MatrixLimit
 from derive.linalg import exact_value, invertible
 from derive.model import Status, Verdict
@@ -133,7 +133,6 @@ def outside_domain(var: Symbol, point: Basic) -> str | None:
 
 
 @checks(LimitIs)
-@once_per_claim
 def check_limit_is(claim: LimitIs) -> Verdict:
     """lim f = L, computed by SymPy's limit and by leading terms (rational functions)."""
     outside = outside_domain(claim.var, claim.point)
@@ -445,7 +444,6 @@ def singular_inverse(expr: Basic, var: Symbol | None = None) -> str | None:
 
 
 @checks(MatrixLimit)
-@once_per_claim
 def check_matrix_limit(claim: MatrixLimit) -> Verdict:
     """lim M(t) = L: continuity in general; exact entrywise limits on an instance."""
     outside = outside_domain(claim.var, claim.point)

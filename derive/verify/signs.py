@@ -35,7 +35,7 @@ from sympy import (
     together,
 )
 
-from derive.claims import EqualOn, IffOn, Sign, once_per_claim
+from derive.claims import EqualOn, IffOn, Sign
 from derive.model import Status, Verdict
 from derive.verify import checks
 from derive.verify.regions import (
@@ -254,7 +254,6 @@ class _Differences:
 
 
 @checks(Sign)
-@once_per_claim
 def check_sign(claim: Sign) -> Verdict:
     """expr ⋈ 0 on the region."""
 
@@ -269,7 +268,6 @@ def check_sign(claim: Sign) -> Verdict:
 
 
 @checks(EqualOn)
-@once_per_claim
 def check_equal_on(claim: EqualOn) -> Verdict:
     """lhs = rhs on the region."""
 
@@ -301,7 +299,6 @@ def check_equal_on(claim: EqualOn) -> Verdict:
 
 
 @checks(IffOn)
-@once_per_claim
 def check_iff_on(claim: IffOn) -> Verdict:
     """left ⟺ right on the region, both directions."""
     try:
